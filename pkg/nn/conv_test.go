@@ -323,4 +323,3 @@ func TestConvolveBadInput(t *testing.T) {
 		t.Errorf("error %q does not mention %q", err, want)
 	}
 }
-

@@ -40,7 +40,10 @@ func BatchNorm(scope *model.Scope, x *graph.Node) *BatchNormBuilder {
 }
 
 // Momentum sets the weight of the old running average in each update (default 0.9).
-func (b *BatchNormBuilder) Momentum(momentum float64) *BatchNormBuilder { b.momentum = momentum; return b }
+func (b *BatchNormBuilder) Momentum(momentum float64) *BatchNormBuilder {
+	b.momentum = momentum
+	return b
+}
 
 // Epsilon sets the ε added to the variance (default 1e-5).
 func (b *BatchNormBuilder) Epsilon(epsilon float64) *BatchNormBuilder { b.epsilon = epsilon; return b }
@@ -70,7 +73,7 @@ func (b *BatchNormBuilder) Done() *graph.Node {
 	}
 	var mean, variance *graph.Node
 	if b.scope.IsTraining(g) {
-		mean = graph.ReduceMean(x, axes...)                                          // [C]
+		mean = graph.ReduceMean(x, axes...)                                                                      // [C]
 		variance = graph.ReduceMean(graph.Square(graph.Sub(x, graph.ExpandLeftToRank(mean, x.Rank()))), axes...) // [C], biased
 		m := graph.Scalar(g, x.DType(), b.momentum)
 		meanVar.SetNodeValue(graph.Add(graph.Mul(m, meanVar.NodeValue(g)), graph.Mul(graph.OneMinus(m), graph.StopGradient(mean))))
@@ -78,7 +81,7 @@ func (b *BatchNormBuilder) Done() *graph.Node {
 	} else {
 		mean, variance = meanVar.NodeValue(g), varVar.NodeValue(g)
 	}
-	inv := graph.Mul(scale.NodeValue(g), graph.Rsqrt(graph.AddScalar(variance, b.epsilon))) // [C]
+	inv := graph.Div(scale.NodeValue(g), graph.Sqrt(graph.AddScalar(variance, b.epsilon))) // [C]; Rsqrt has no gradient in GoMLX
 	y := graph.Mul(graph.Sub(x, graph.ExpandLeftToRank(mean, x.Rank())), graph.ExpandLeftToRank(inv, x.Rank()))
 	return graph.Add(y, graph.ExpandLeftToRank(offset.NodeValue(g), x.Rank()))
 }

@@ -1,0 +1,101 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package bench
+
+import (
+	"math"
+	"testing"
+
+	"github.com/ganbook/ganbook/pkg/nn"
+	"github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// TestFLOPs pins the FLOP counts of the DCGAN shapes, computed by hand:
+// D: 2·64·14·14·25·1·64 + 2·64·7·7·25·64·128 = 40,140,800 + 1,284,505,600.
+// G: 2·64·7·7·25·256·128 + 2·64·7·7·25·128·64 + 2·64·14·14·25·64·1 = 5,138,022,400 + 1,284,505,600 + 40,140,800.
+func TestFLOPs(t *testing.T) {
+	for _, c := range []struct {
+		suite ConvSuite
+		want  float64
+	}{
+		{DiscriminatorSuite(64), 40_140_800 + 1_284_505_600},
+		{GeneratorSuite(64), 5_138_022_400 + 1_284_505_600 + 40_140_800},
+	} {
+		if got := c.suite.ForwardFLOPs(); got != c.want {
+			t.Errorf("%s: forward FLOPs %.0f, want %.0f", c.suite.Name, got, c.want)
+		}
+		if got := c.suite.StepFLOPs(); got != 3*c.want {
+			t.Errorf("%s: step FLOPs %.0f, want %.0f", c.suite.Name, got, 3*c.want)
+		}
+	}
+}
+
+// TestSuitesAgree runs both suites at batch 2 with both lowerings: the loss and every gradient must agree.
+func TestSuitesAgree(t *testing.T) {
+	b, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, suite := range []ConvSuite{DiscriminatorSuite(2), GeneratorSuite(2)} {
+		var results [2][]float32
+		for i, lowering := range []nn.Lowering{nn.Patches, nn.Native} {
+			step, err := NewStep(b, suite, lowering)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs, err := step.exec.Exec(step.inputs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(outs) != 2+len(suite.Layers) {
+				t.Fatalf("%s: %d outputs, want loss + %d gradients", suite.Name, len(outs), 1+len(suite.Layers))
+			}
+			for _, o := range outs {
+				results[i] = append(results[i], tensors.MustCopyFlatData[float32](o)...)
+			}
+		}
+		var diff, scale float64
+		for i := range results[0] {
+			diff = max(diff, math.Abs(float64(results[0][i]-results[1][i])))
+			scale = max(scale, math.Abs(float64(results[1][i])))
+		}
+		if len(results[0]) != len(results[1]) || diff > 1e-4*scale {
+			t.Errorf("%s: patches and native disagree: max difference %.3g (scale %.3g)", suite.Name, diff, scale)
+		}
+	}
+}
+
+func benchmarkSuite(b *testing.B, suite ConvSuite, lowering nn.Lowering) {
+	backend, err := gobackend.New("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	step, err := NewStep(backend, suite, lowering)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := step.Run(); err != nil { // compile and warm up
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := step.Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(suite.StepFLOPs()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkDiscriminatorConv times the DCGAN discriminator's convolutions, forward and backward, batch 64.
+// The native variant takes seconds per run on the pure-Go backend: select it with -bench 'Discriminator.*/native'.
+func BenchmarkDiscriminatorConv(b *testing.B) {
+	b.Run("patches", func(b *testing.B) { benchmarkSuite(b, DiscriminatorSuite(64), nn.Patches) })
+	b.Run("native", func(b *testing.B) { benchmarkSuite(b, DiscriminatorSuite(64), nn.Native) })
+}
+
+// BenchmarkGeneratorConvTranspose times the DCGAN generator's transposed convolutions, forward and backward.
+func BenchmarkGeneratorConvTranspose(b *testing.B) {
+	b.Run("patches", func(b *testing.B) { benchmarkSuite(b, GeneratorSuite(64), nn.Patches) })
+	b.Run("native", func(b *testing.B) { benchmarkSuite(b, GeneratorSuite(64), nn.Native) })
+}
