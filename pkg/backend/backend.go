@@ -63,9 +63,12 @@ func NewWithConfig(config string) (compute.Backend, error) {
 	}
 }
 
+// goBackendName is what the pure-Go backend's Name() returns (its registry name is gobackend.BackendName, "go").
+const goBackendName = "Go Backend"
+
 // IsGo reports whether b is the pure-Go backend, for which ganbook lowers convolutions to matrix products.
 func IsGo(b compute.Backend) bool {
-	return b.Name() == gobackend.BackendName
+	return b.Name() == goBackendName || b.Name() == gobackend.BackendName
 }
 
 // Describe returns a one-line description of b: its name, its description and, for XLA, the plugin and devices.

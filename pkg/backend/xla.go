@@ -5,6 +5,10 @@
 package backend
 
 import (
+	"path/filepath"
+	"slices"
+	"strings"
+
 	"github.com/gomlx/compute"
 	"github.com/gomlx/go-xla/compute/xla"
 	"github.com/pkg/errors"
@@ -15,8 +19,16 @@ const xlaCompiled = true
 // newXLA creates the XLA backend without ever auto-installing (downloading) a plugin.
 func newXLA(config, options string) (compute.Backend, error) {
 	xla.EnableAutoInstall(false)
-	if options == "" {
-		return nil, errors.Errorf("backend: %s=%q names no PJRT plugin: %s", EnvVar, config, xlaHelp)
+	plugin, _, _ := strings.Cut(options, ",")
+	if !filepath.IsAbs(plugin) {
+		available := xla.GetAvailablePlugins()
+		if len(available) == 0 {
+			return nil, errors.Errorf("backend: %s=%q: no PJRT plugin found: %s", EnvVar, config, xlaHelp)
+		}
+		if plugin != "" && !slices.ContainsFunc(available, func(p string) bool { return p == plugin || strings.HasPrefix(p, plugin+"_") }) {
+			return nil, errors.Errorf("backend: %s=%q: no PJRT plugin %q among those found (%s): %s",
+				EnvVar, config, plugin, strings.Join(available, ", "), xlaHelp)
+		}
 	}
 	b, err := xla.New(options)
 	if err != nil {

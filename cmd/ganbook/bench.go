@@ -1,0 +1,73 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/bench"
+)
+
+func runBackend(args []string, stdout io.Writer) error {
+	fs := newFlags("backend", "backend", stdout)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	fmt.Fprintln(stdout, backend.Describe(b))
+	return nil
+}
+
+func runBench(args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "conv" {
+		return fmt.Errorf("bench: say what to benchmark: `ganbook bench conv [--json]`")
+	}
+	fs := newFlags("bench conv", "bench conv [--json] [--batch 64] [--native=true] [--min-time 2s]", stdout)
+	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	batch := fs.Int("batch", 64, "batch size")
+	native := fs.Bool("native", true, "also time GoMLX's native convolution (about 15 s on the pure-Go backend)")
+	minTime := fs.Duration("min-time", 2*time.Second, "time each fast measurement at least this long")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *batch <= 0 || *minTime < 0 {
+		return fmt.Errorf("bench conv: --batch must be positive and --min-time non-negative")
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	rep, err := bench.RunConv(b, bench.ConvOptions{Batch: *batch, MinTime: *minTime, Native: *native})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	fmt.Fprintf(stdout, "backend: %s (convolutions lowered: %s), batch %d\n", rep.Backend, rep.Lowering, rep.Batch)
+	fmt.Fprintf(stdout, "MatMul 1024x1024: %.1f GFLOP/s\n", rep.MatMulGFLOPS)
+	for _, s := range []struct {
+		name string
+		r    bench.SuiteReport
+	}{{"discriminator convs", rep.Discriminator}, {"generator conv-transposes", rep.Generator}} {
+		fmt.Fprintf(stdout, "%-26s %6.2f GFLOP fwd+bwd  %8.1f ms  %6.1f GFLOP/s  (%.2f of MatMul)",
+			s.name, s.r.GFLOPPerStep, s.r.MS, s.r.GFLOPS, s.r.RatioToMatMul)
+		if s.r.NativeMS > 0 {
+			fmt.Fprintf(stdout, "  native: %.0f ms, %.1f GFLOP/s, %.0fx slower", s.r.NativeMS, s.r.NativeGFLOPS, s.r.Speedup)
+		}
+		fmt.Fprintln(stdout)
+	}
+	fmt.Fprintf(stdout, "target: discriminator ratio >= %.2f\n", rep.TargetRatio)
+	return nil
+}

@@ -1,0 +1,112 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+// Command ganbook trains, samples, scores and benchmarks the GANs of the ganbook notebooks.
+//
+//	ganbook backend                 print the compute backend GOMLX_BACKEND selects (default: pure Go)
+//	ganbook bench conv [--json]     time pkg/nn's convolutions against GoMLX's native ones and the MatMul rate
+//	ganbook data [--dataset mnist]  load a dataset and print what it holds
+//
+// Every command takes -h for its flags. All the work is done by the packages under pkg/; this command only
+// parses flags and prints.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// command is one verb of the CLI.
+type command struct {
+	name, usage string
+	run         func(args []string, stdout io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"backend", "print the compute backend selected by GOMLX_BACKEND", runBackend},
+		{"bench", "benchmarks: `ganbook bench conv [--json]`", runBench},
+		{"data", "load a dataset and print its size and label counts", runData},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: ganbook <command> [flags]\n\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
+	}
+	fmt.Fprintln(w, "\nRun `ganbook <command> -h` for a command's flags. GOMLX_BACKEND selects the backend "+
+		"(unset: pure Go; e.g. xla:cuda or xla:/path/to/pjrt_plugin.so).")
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "ganbook:", oneLine(err))
+		os.Exit(1)
+	}
+}
+
+// run dispatches to a command; errors come back as one line saying what to do.
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(args[1:], stdout)
+			if err == flag.ErrHelp {
+				return nil
+			}
+			return err
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q: use one of %s", args[0], strings.Join(names(), ", "))
+}
+
+func names() []string {
+	var out []string
+	for _, c := range commands() {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// oneLine keeps the first line of an error (wrapped errors may carry stack traces in %+v only).
+func oneLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// newFlags makes a flag set that reports errors instead of exiting, and prints its usage to stdout on -h.
+func newFlags(name, synopsis string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(stdout, "usage: ganbook %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, rejecting stray positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	usage := fs.Usage
+	fs.Usage = func() {} // on a bad flag the user sees the one-line error below, not the whole usage
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if err == flag.ErrHelp {
+		usage()
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %v (see `ganbook %s -h`)", fs.Name(), err, fs.Name())
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (see `ganbook %s -h`)", fs.Name(), fs.Arg(0), fs.Name())
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package backend
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefaultIsPureGo(t *testing.T) {
+	t.Setenv(EnvVar, "")
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	if !IsGo(b) {
+		t.Fatalf("default backend is %q, want the pure-Go backend", b.Name())
+	}
+	if d := Describe(b); !strings.Contains(d, "Go") {
+		t.Errorf("Describe = %q, want a mention of the Go backend", d)
+	}
+}
+
+func TestGoWithOptions(t *testing.T) {
+	t.Setenv(EnvVar, "go:parallelism=1")
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	if !IsGo(b) || !strings.Contains(b.Description(), "parallelism=1") {
+		t.Errorf("got %q / %q, want the Go backend with parallelism=1", b.Name(), b.Description())
+	}
+}
+
+func TestBadConfigs(t *testing.T) {
+	for _, c := range []struct{ config, want string }{
+		{"tpu", `unknown backend "tpu"`},
+		{"go:warp_speed", "go:parallelism=N"},
+	} {
+		_, err := NewWithConfig(c.config)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("NewWithConfig(%q) = %v, want an error mentioning %q", c.config, err, c.want)
+		}
+	}
+}
+
+// TestXLAWithoutPlugin asks for XLA where no plugin can be found: the error must say how to point at one, and
+// nothing may be downloaded (there is no network in the tests; a download attempt would fail differently).
+func TestXLAWithoutPlugin(t *testing.T) {
+	t.Setenv(PluginPathEnvVar, t.TempDir())
+	t.Setenv("LD_LIBRARY_PATH", "")
+	_, err := NewWithConfig("xla:nosuchplugin")
+	if err == nil {
+		t.Fatal("xla:nosuchplugin gave no error")
+	}
+	for _, want := range []string{PluginPathEnvVar, "xla:/absolute/path/to/plugin.so"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if XLAAvailable() {
+		if _, err := NewWithConfig("xla:/nonexistent/pjrt_plugin.so"); err == nil || !strings.Contains(err.Error(), PluginPathEnvVar) {
+			t.Errorf("a missing plugin file gave %v, want an error naming %s", err, PluginPathEnvVar)
+		}
+	}
+}
