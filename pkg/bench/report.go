@@ -82,7 +82,11 @@ func RunConv(b compute.Backend, opts ConvOptions) (*ConvReport, error) {
 			if err != nil {
 				return nil, err
 			}
-			d, err := Time(native.Run, 0, 1, 3) // one timed run: ~10 s on the pure-Go backend
+			minTime, minRuns := opts.MinTime, 5
+			if backend.IsGo(b) {
+				minTime, minRuns = 0, 1 // one timed run: ~25 s on the pure-Go backend
+			}
+			d, err := Time(native.Run, minTime, minRuns, 1000)
 			if err != nil {
 				return nil, err
 			}

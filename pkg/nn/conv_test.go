@@ -4,6 +4,7 @@ package nn
 
 import (
 	"fmt"
+	"github.com/ganbook/ganbook/pkg/backend"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -11,15 +12,17 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
+// testBackend is the backend GOMLX_BACKEND selects (the pure-Go one when unset), so the same tests check the
+// XLA path on a GPU machine. Set tf32=false there (GOMLX_BACKEND=xla:cuda,tf32=false): TF32 products are
+// accurate to ~1e-3 only.
 func testBackend(t testing.TB) compute.Backend {
 	t.Helper()
-	b, err := gobackend.New("")
+	b, err := backend.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,15 +179,26 @@ func convCases() []convCase {
 	return cases
 }
 
+// tolerance is the relative error allowed against the float64 references: 1e-4 on the pure-Go backend. On XLA
+// CUDA, cuDNN chooses its convolution algorithms (Winograd, FFT) and its native convolutions were measured at up
+// to 4e-4 on an H100 with tf32=false (the patch lowering stays within 1e-4 there too).
+func tolerance(b compute.Backend, lowering Lowering) float64 {
+	if lowering == Native && !backend.IsGo(b) {
+		return 1e-3
+	}
+	return 1e-4
+}
+
 // checkAgainst compares value, gradient with respect to the input and gradient with respect to the kernel.
-func checkAgainst(t *testing.T, lowering Lowering, got, want []*tensors.Tensor) {
+func checkAgainst(t *testing.T, b compute.Backend, lowering Lowering, got, want []*tensors.Tensor) {
 	t.Helper()
+	tol := tolerance(b, lowering)
 	for i, name := range []string{"value", "d/dinput", "d/dkernel"} {
 		if g, w := got[i].Shape(), want[i].Shape(); !g.Equal(w) {
 			t.Fatalf("%s %s: shape %s, want %s", lowering, name, g, w)
 		}
-		if e := relErr(got[i], want[i]); e > 1e-4 {
-			t.Errorf("%s %s: relative error %.3g > 1e-4", lowering, name, e)
+		if e := relErr(got[i], want[i]); e > tol {
+			t.Errorf("%s %s: relative error %.3g > %g", lowering, name, e, tol)
 		}
 	}
 }
@@ -216,7 +230,7 @@ func TestConvolve(t *testing.T) {
 					grads := graph.Gradient(graph.ReduceAllSum(graph.Mul(y, w)), x, k)
 					return []*graph.Node{y, grads[0], grads[1]}
 				}, x, k, w)
-				checkAgainst(t, lowering, outs, want)
+				checkAgainst(t, b, lowering, outs, want)
 			}
 		})
 	}
@@ -261,7 +275,7 @@ func TestConvolveTranspose(t *testing.T) {
 					grads := graph.Gradient(graph.ReduceAllSum(graph.Mul(out, wt)), y, k)
 					return []*graph.Node{out, grads[0], grads[1]}
 				}, y, k, wt)
-				checkAgainst(t, lowering, outs, want)
+				checkAgainst(t, b, lowering, outs, want)
 			}
 		})
 	}
