@@ -1,0 +1,180 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package gan
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
+	"github.com/pkg/errors"
+)
+
+// Names inside a run directory.
+const (
+	ConfigFile    = "config.json"
+	CheckpointDir = "checkpoint"     // the latest checkpoint (GoMLX's checkpoint format)
+	previousDir   = "checkpoint.old" // the one before it, kept until the next save succeeds
+)
+
+// SaveCheckpoint writes every variable of the store (both networks, both optimizers' state, the random-number
+// state, the global step) into runDir/checkpoint with GoMLX's checkpoint package.
+//
+// The write is atomic: the checkpoint is written and synced in a temporary folder, the previous one is renamed
+// to checkpoint.old and the new one into place. A kill at any moment leaves a complete checkpoint or
+// checkpoint.old, which LoadCheckpoint falls back to.
+func SaveCheckpoint(store *model.Store, runDir string) error {
+	return saveCheckpoint(store, runDir, nil)
+}
+
+// ExportGenerator writes into runDir a checkpoint holding only what sampling needs: the generator's weights and
+// BatchNorm statistics, plus the global step (a few MB for a DCGAN, against ~3x that with D and Adam's state).
+func ExportGenerator(store *model.Store, runDir string) error {
+	var exclude []*model.Variable
+	for v := range store.IterVariables() {
+		if !strings.HasPrefix(v.Scope(), "/"+ScopeGenerator) && v.Name() != "global_step" {
+			exclude = append(exclude, v)
+		}
+	}
+	return saveCheckpoint(store, runDir, exclude)
+}
+
+func saveCheckpoint(store *model.Store, runDir string, exclude []*model.Variable) error {
+	if err := os.MkdirAll(runDir, 0o755); err != nil {
+		return errors.Wrapf(err, "gan: creating the run directory %s", runDir)
+	}
+	tmp, err := os.MkdirTemp(runDir, ".checkpoint-tmp-")
+	if err != nil {
+		return errors.Wrapf(err, "gan: creating a temporary checkpoint folder in %s", runDir)
+	}
+	defer os.RemoveAll(tmp) // a no-op once it has been renamed into place
+	loader := store.Loader()
+	h, err := checkpoint.Build(store).Dir(tmp).ExcludeAllParams().ExcludeVars(exclude...).Done()
+	store.SetLoader(loader) // this handler only writes: keep the store's loader as it was
+	if err != nil {
+		return errors.WithMessage(err, "gan: preparing the checkpoint")
+	}
+	if err := h.Save(); err != nil {
+		return errors.WithMessagef(err, "gan: writing the checkpoint into %s (is the disk full?)", tmp)
+	}
+	if err := syncDir(tmp); err != nil {
+		return err
+	}
+	final, prev := filepath.Join(runDir, CheckpointDir), filepath.Join(runDir, previousDir)
+	if exists(final) {
+		if err := os.RemoveAll(prev); err != nil {
+			return errors.Wrapf(err, "gan: removing %s", prev)
+		}
+		if err := os.Rename(final, prev); err != nil {
+			return errors.Wrapf(err, "gan: moving the previous checkpoint aside")
+		}
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return errors.Wrapf(err, "gan: moving the new checkpoint into place")
+	}
+	return syncDir(runDir)
+}
+
+// HasCheckpoint reports whether runDir holds a checkpoint (or the previous one, after an interrupted save).
+func HasCheckpoint(runDir string) bool {
+	return exists(filepath.Join(runDir, CheckpointDir)) || exists(filepath.Join(runDir, previousDir))
+}
+
+// LoadCheckpoint loads runDir's latest checkpoint into the store, or the previous one if the latest is missing
+// or unreadable (an interrupted save, a damaged file). It returns the folder it loaded.
+//
+// The variables the store already has (e.g. the random-number state a Trainer seeds) are replaced: GoMLX
+// v0.28.16's immediate loading only creates missing variables and leaves existing ones as they were.
+func LoadCheckpoint(store *model.Store, runDir string) (string, error) {
+	var existing []string
+	for v := range store.IterVariables() {
+		existing = append(existing, v.Path())
+	}
+	for _, path := range existing {
+		if err := store.DeleteVariable(path); err != nil {
+			return "", errors.WithMessagef(err, "gan: replacing %s with the checkpoint's value", path)
+		}
+	}
+	var errs []string
+	for _, name := range []string{CheckpointDir, previousDir} {
+		dir := filepath.Join(runDir, name)
+		if !exists(dir) {
+			continue
+		}
+		_, err := checkpoint.Build(store).Dir(dir).ExcludeAllParams().Immediate().Done()
+		if err == nil {
+			return dir, nil
+		}
+		errs = append(errs, dir+": "+firstLine(err))
+	}
+	if len(errs) == 0 {
+		return "", errors.Errorf("gan: no checkpoint in %s: train one with `ganbook train ... --out %s`", runDir, runDir)
+	}
+	return "", errors.Errorf("gan: cannot read the checkpoint (%s): the files are damaged; "+
+		"restore them or train again", strings.Join(errs, "; "))
+}
+
+// syncDir fsyncs every file in dir and dir itself, so a rename that follows publishes complete files.
+func syncDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return errors.Wrapf(err, "gan: reading %s", dir)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		if err := syncFile(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return syncFile(dir)
+}
+
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return errors.Wrapf(err, "gan: opening %s to sync it", path)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return errors.Wrapf(err, "gan: syncing %s", path)
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path, syncs it and renames it over path.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return errors.Wrapf(err, "gan: creating %s", filepath.Dir(path))
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return errors.Wrapf(err, "gan: writing %s", path)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return errors.Wrapf(err, "gan: writing %s (is the disk full?)", path)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return errors.Wrapf(err, "gan: syncing %s", path)
+	}
+	if err := f.Close(); err != nil {
+		return errors.Wrapf(err, "gan: writing %s", path)
+	}
+	return errors.Wrapf(os.Rename(f.Name(), path), "gan: writing %s", path)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}

@@ -1,0 +1,195 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package gan
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/pkg/errors"
+)
+
+// Model names.
+const (
+	ModelMLP   = "gan"   // the fully connected GAN of Goodfellow et al. 2014
+	ModelDCGAN = "dcgan" // the deep convolutional GAN of Radford et al. 2015
+)
+
+// Loss names, as the --loss flag spells them.
+const (
+	LossNonSaturating = "ns"
+	LossMinimax       = "minimax"
+	LossLeastSquares  = "ls"
+	LossWGANGP        = "wgan-gp"
+	LossHinge         = "hinge"
+)
+
+// Losses lists the valid loss names.
+var Losses = []string{LossNonSaturating, LossMinimax, LossLeastSquares, LossWGANGP, LossHinge}
+
+// Config is everything a run needs; it is stored as config.json in the run directory, so a run can be resumed,
+// sampled and scored from its directory alone. DefaultConfig gives the values of the papers; a zero field is
+// not a default: Validate rejects it.
+type Config struct {
+	Model   string `json:"model"`   // ModelMLP or ModelDCGAN
+	Dataset string `json:"dataset"` // "mnist" or "fashion"
+	Loss    string `json:"loss"`    // one of Losses
+
+	Height   int `json:"height"`   // image size: 28x28x1 for MNIST; the DCGAN blocks also serve 32x32x3, 64x64x3
+	Width    int `json:"width"`    //
+	Channels int `json:"channels"` //
+
+	LatentDim      int     `json:"latent_dim"`      // size of z ~ N(0, I): 100 (Radford et al. 2015)
+	BatchSize      int     `json:"batch_size"`      // 64 (PyTorch-GAN); Radford et al. used 128
+	Steps          int     `json:"steps"`           // generator updates in the whole run
+	LearningRateG  float64 `json:"learning_rate_g"` // Adam, 2e-4 (Radford et al. 2015, section 4)
+	LearningRateD  float64 `json:"learning_rate_d"` // Adam, 2e-4
+	Beta1          float64 `json:"beta1"`           // 0.5 (Radford et al.: 0.9 oscillated)
+	Beta2          float64 `json:"beta2"`           // 0.999
+	DSteps         int     `json:"d_steps"`         // discriminator updates per generator update: k = 1 (Goodfellow et al. 2014, algorithm 1); WGAN-GP uses 5
+	LabelSmoothing float64 `json:"label_smoothing"` // one-sided: real target 1-s for the sigmoid losses (Salimans et al. 2016); 0 = off
+	GPWeight       float64 `json:"gp_weight"`       // λ of WGAN-GP: 10 (Gulrajani et al. 2017)
+	Seed           int64   `json:"seed"`            // initial weights, noise and data order
+
+	// Architecture (DCGAN): the generator maps z with a dense layer to [H0, W0, GenChannels[0]], then one
+	// transposed convolution per GenStrides entry, through GenChannels[1:] to the image's channels, where
+	// H0 = Height / Π GenStrides. The discriminator applies one stride-2 convolution per DiscChannels entry,
+	// then a dense layer to one logit. The MLP GAN uses GenChannels/DiscChannels as hidden layer widths.
+	GenChannels   []int   `json:"gen_channels"`
+	GenStrides    []int   `json:"gen_strides"`
+	DiscChannels  []int   `json:"disc_channels"`
+	Kernel        int     `json:"kernel"`         // 5 (TensorFlow DCGAN tutorial) or 4 (Radford et al., PyTorch)
+	LeakySlope    float64 `json:"leaky_slope"`    // LeakyReLU slope in D (0.2, Radford et al.) and in G when GenLeaky
+	GenLeaky      bool    `json:"gen_leaky"`      // LeakyReLU in G (TensorFlow tutorial) instead of ReLU (Radford et al.)
+	DiscBatchNorm bool    `json:"disc_batchnorm"` // BatchNorm in D after every conv but the first (Radford et al.)
+	DiscDropout   float64 `json:"disc_dropout"`   // dropout after D's convolutions (0.3 in the TensorFlow tutorial)
+	BNMomentum    float64 `json:"bn_momentum"`    // running-average momentum of BatchNorm: 0.9 (PyTorch's 0.1)
+	BNEpsilon     float64 `json:"bn_epsilon"`     // 1e-5 (PyTorch); Keras uses 1e-3
+	InitStd       float64 `json:"init_std"`       // weights ~ N(0, InitStd): 0.02 (Radford et al. 2015)
+
+	CheckpointEvery int `json:"checkpoint_every"` // steps between checkpoints
+	SampleEvery     int `json:"sample_every"`     // steps between sample grids written to samples/
+}
+
+// DefaultConfig returns the paper settings for model (ModelMLP or ModelDCGAN) on 28x28 MNIST.
+func DefaultConfig(model string) Config {
+	c := Config{
+		Model: model, Dataset: "mnist", Loss: LossNonSaturating,
+		Height: 28, Width: 28, Channels: 1,
+		LatentDim: 100, BatchSize: 64, Steps: 5000,
+		LearningRateG: 2e-4, LearningRateD: 2e-4, Beta1: 0.5, Beta2: 0.999, DSteps: 1,
+		GPWeight: 10, Seed: 1,
+		Kernel: 4, LeakySlope: 0.2, BNMomentum: 0.9, BNEpsilon: 1e-5, InitStd: 0.02,
+		CheckpointEvery: 500, SampleEvery: 250,
+	}
+	switch model {
+	case ModelMLP:
+		// PyTorch-GAN's gan.py: G 100-128-256-512-1024-784 with BatchNorm, D 784-512-256-1.
+		c.GenChannels, c.DiscChannels = []int{128, 256, 512, 1024}, []int{512, 256}
+	default:
+		// A DCGAN sized for 28x28 on a laptop: G dense -> 7x7x128 -> 14x14x64 -> 28x28x1, D 64 -> 128.
+		c.GenChannels, c.GenStrides, c.DiscChannels = []int{128, 64}, []int{2, 2}, []int{64, 128}
+	}
+	return c
+}
+
+// TFTutorialDCGAN returns the DCGAN of the TensorFlow DCGAN tutorial, the architecture of the PyTorch peer
+// benchmark (../shared/peers/dcgan_torch.py): G Dense 100->7x7x256 (no bias), BN, LeakyReLU, ConvT 256->128 k5
+// s1, BN, LeakyReLU, ConvT 128->64 k5 s2, BN, LeakyReLU, ConvT 64->1 k5 s2, tanh; D Conv 1->64 k5 s2,
+// LeakyReLU, Dropout 0.3, Conv 64->128 k5 s2, LeakyReLU, Dropout 0.3, Dense 1. Keras defaults: LeakyReLU 0.3,
+// BatchNorm ε = 1e-3, momentum 0.99.
+func TFTutorialDCGAN() Config {
+	c := DefaultConfig(ModelDCGAN)
+	c.GenChannels, c.GenStrides, c.DiscChannels = []int{256, 128, 64}, []int{1, 2, 2}, []int{64, 128}
+	c.Kernel, c.LeakySlope, c.GenLeaky, c.DiscDropout = 5, 0.3, true, 0.3
+	c.BNEpsilon, c.BNMomentum = 1e-3, 0.99
+	return c
+}
+
+// Validate reports the first bad setting, with what to do about it.
+func (c *Config) Validate() error {
+	bad := func(format string, args ...any) error { return errors.Errorf("gan: "+format, args...) }
+	switch {
+	case c.Model != ModelMLP && c.Model != ModelDCGAN:
+		return bad("unknown model %q: use %q or %q", c.Model, ModelMLP, ModelDCGAN)
+	case c.Dataset != "mnist" && c.Dataset != "fashion":
+		return bad("unknown dataset %q: use mnist or fashion", c.Dataset)
+	case !slices.Contains(Losses, c.Loss):
+		return bad("unknown loss %q: use one of %s", c.Loss, strings.Join(Losses, ", "))
+	case c.Height <= 0 || c.Width <= 0 || c.Channels <= 0:
+		return bad("image size %dx%dx%d must be positive", c.Height, c.Width, c.Channels)
+	case c.LatentDim <= 0 || c.BatchSize <= 0 || c.Steps <= 0 || c.DSteps <= 0:
+		return bad("latent_dim, batch_size, steps and d_steps must be positive (got %d, %d, %d, %d)",
+			c.LatentDim, c.BatchSize, c.Steps, c.DSteps)
+	case c.LearningRateG <= 0 || c.LearningRateD <= 0:
+		return bad("learning rates must be positive (got %g and %g)", c.LearningRateG, c.LearningRateD)
+	case c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1:
+		return bad("Adam betas must be in [0, 1) (got %g and %g)", c.Beta1, c.Beta2)
+	case c.LabelSmoothing < 0 || c.LabelSmoothing >= 0.5:
+		return bad("label smoothing %g must be in [0, 0.5)", c.LabelSmoothing)
+	case c.Loss == LossWGANGP && c.GPWeight <= 0:
+		return bad("wgan-gp needs a positive gp_weight (10 in the paper)")
+	case len(c.GenChannels) == 0 || len(c.DiscChannels) == 0:
+		return bad("gen_channels and disc_channels must not be empty")
+	case c.DiscDropout < 0 || c.DiscDropout >= 1 || c.LeakySlope < 0 || c.LeakySlope >= 1:
+		return bad("disc_dropout and leaky_slope must be in [0, 1)")
+	case c.BNMomentum < 0 || c.BNMomentum >= 1 || c.BNEpsilon <= 0 || c.InitStd <= 0:
+		return bad("bn_momentum must be in [0, 1), bn_epsilon and init_std positive")
+	case c.CheckpointEvery <= 0 || c.SampleEvery <= 0:
+		return bad("checkpoint_every and sample_every must be positive")
+	}
+	if c.Model == ModelDCGAN {
+		if len(c.GenStrides) != len(c.GenChannels) {
+			return bad("gen_strides needs one stride per transposed convolution: %d for gen_channels %v, got %v",
+				len(c.GenChannels), c.GenChannels, c.GenStrides)
+		}
+		if c.Kernel <= 0 {
+			return bad("kernel must be positive")
+		}
+		up := 1
+		for _, s := range c.GenStrides {
+			if s <= 0 {
+				return bad("gen_strides must be positive, got %v", c.GenStrides)
+			}
+			up *= s
+		}
+		if c.Height%up != 0 || c.Width%up != 0 {
+			return bad("image %dx%d is not divisible by the generator's total stride %d", c.Height, c.Width, up)
+		}
+	}
+	return nil
+}
+
+// WriteConfig writes c as indented JSON to path, atomically (a temporary file renamed over it).
+func WriteConfig(path string, c Config) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return errors.Wrap(err, "gan: encoding the config")
+	}
+	return writeFileAtomic(path, append(b, '\n'))
+}
+
+// ReadConfig reads and validates a config.json.
+func ReadConfig(path string) (Config, error) {
+	var c Config
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, errors.Wrapf(err, "gan: reading the run's config (is %s a ganbook run directory?)", path)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, errors.Wrapf(err, "gan: %s is not a valid config.json", path)
+	}
+	if err := c.Validate(); err != nil {
+		return c, errors.WithMessagef(err, "in %s", path)
+	}
+	return c, nil
+}
+
+// String is a one-line summary of the run's settings.
+func (c Config) String() string {
+	return fmt.Sprintf("%s on %s, %s loss, batch %d, %d steps, lr G %g D %g, seed %d",
+		c.Model, c.Dataset, c.Loss, c.BatchSize, c.Steps, c.LearningRateG, c.LearningRateD, c.Seed)
+}

@@ -1,0 +1,237 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package gan
+
+import (
+	"math"
+
+	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // the train step reads best with dot-imported ops.
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/pkg/errors"
+)
+
+// StepMetrics is what one training step measured. DReal and DFake are the mean of D's output on the real and
+// on the generated batch: probabilities σ(logit) for the sigmoid losses (ns, minimax), raw scores otherwise.
+type StepMetrics struct {
+	Step         int64   `json:"step"` // the global step after this step
+	DLoss, GLoss float64 // the losses each network minimized
+	DReal, DFake float64
+}
+
+// Trainer holds a GAN's variables (G, D, both optimizers' state, the random-number state) and its compiled
+// training steps. One optimizer updates G and one updates D (Adam with the config's rates and betas), each
+// only over its own network's variables (ScopeGenerator, ScopeDiscriminator).
+//
+// A step is DSteps discriminator updates followed by one generator update; the last D update and the G update
+// share one graph and one generator forward pass, as PyTorch's DCGAN example does (the G update sees the
+// freshly updated D). The global step counts steps, not updates.
+type Trainer struct {
+	Config  Config
+	Backend compute.Backend
+	Store   *model.Store
+
+	sampler            *data.Sampler
+	step, dStep, gStep *model.Exec
+	generate           *model.Exec
+	dOpt, gOpt         optimizer.Interface
+}
+
+// NewTrainer creates the store and the steps for cfg, training on set (nil for a Trainer that only samples).
+// Variables are created at the first step or by LoadCheckpoint.
+func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t := &Trainer{Config: cfg, Backend: b, Store: model.NewStore()}
+	if err := t.Store.SetRNGStateFromSeed(cfg.Seed); err != nil {
+		return nil, errors.WithMessage(err, "gan: seeding the random numbers")
+	}
+	if set != nil {
+		if set.Height != cfg.Height || set.Width != cfg.Width || set.Channels != cfg.Channels {
+			return nil, errors.Errorf("gan: the data is %dx%dx%d but the model makes %dx%dx%d images",
+				set.Height, set.Width, set.Channels, cfg.Height, cfg.Width, cfg.Channels)
+		}
+		t.sampler = &data.Sampler{Set: set, BatchSize: cfg.BatchSize, Seed: uint64(cfg.Seed)}
+		if err := t.sampler.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	adam := func(lr float64) optimizer.Interface {
+		return optimizer.Adam().LearningRate(lr).Betas(cfg.Beta1, cfg.Beta2).Epsilon(1e-8).Done()
+	}
+	t.dOpt, t.gOpt = adam(cfg.LearningRateD), adam(cfg.LearningRateG)
+	var err error
+	if t.step, err = model.NewExec(b, t.Store, t.stepGraph(true, true)); err == nil {
+		if t.dStep, err = model.NewExec(b, t.Store, t.stepGraph(true, false)); err == nil {
+			if t.gStep, err = model.NewExec(b, t.Store, t.stepGraph(false, true)); err == nil {
+				t.generate, err = model.NewExec(b, t.Store, func(scope *model.Scope, z *Node) *Node {
+					return Generator(scope.In(ScopeGenerator), &t.Config, z)
+				})
+			}
+		}
+	}
+	if err != nil {
+		return nil, errors.WithMessage(err, "gan: creating the training steps")
+	}
+	return t, nil
+}
+
+// stepGraph builds a training step that updates D, G or both. Its outputs are
+// [dLoss, gLoss, mean D(x), mean D(G(z))]; an output of a network not updated is 0.
+func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real *Node) []*Node {
+	cfg := &t.Config
+	return func(scope *model.Scope, real *Node) []*Node {
+		g, store := real.Graph(), scope.Store()
+		store.SetTraining(g, true)
+		globalStep := optimizer.GetGlobalStepVar(store)
+		step0 := globalStep.NodeValue(g)
+		batch := real.Shape().Dimensions[0]
+		z := scope.RandomNormal(g, shapes.Make(real.DType(), batch, cfg.LatentDim))
+		fake := Generator(scope.In(ScopeGenerator), cfg, z) // [B, H, W, C]
+		discriminator := func(x *Node) *Node {
+			return Discriminator(scope.Shared(ScopeDiscriminator), cfg, x)
+		}
+		zero := ScalarZero(g, real.DType())
+		dLoss, gLoss, dReal, dFake := zero, zero, zero, zero
+		dScope := scope.In(ScopeDiscriminator) // the first use of D in this graph creates its variables
+		if updateD {
+			realOut := Discriminator(dScope, cfg, real)
+			fakeOut := discriminator(StopGradient(fake)) // D's loss must not reach G: PyTorch's .detach()
+			dLoss = discriminatorLoss(cfg, realOut, fakeOut)
+			if cfg.Loss == LossWGANGP {
+				eps := scope.RandomUniform(g, shapes.Make(real.DType(), batch))
+				dLoss = Add(dLoss, MulScalar(GradientPenalty(discriminator, real, fake, eps), cfg.GPWeight))
+			}
+			dReal, dFake = meanOutput(cfg, realOut), meanOutput(cfg, fakeOut)
+			t.dOpt.UpdateGraph(store.Scope("/"+ScopeDiscriminator), g, dLoss)
+		}
+		if updateG {
+			var fakeOut *Node
+			if updateD {
+				fakeOut = discriminator(fake) // D's variables now hold their updated values
+			} else {
+				fakeOut = Discriminator(dScope, cfg, fake)
+				dFake = meanOutput(cfg, fakeOut)
+			}
+			gLoss = generatorLoss(cfg, fakeOut)
+			t.gOpt.UpdateGraph(store.Scope("/"+ScopeGenerator), g, gLoss)
+			globalStep.SetNodeValue(AddScalar(step0, 1)) // each optimizer added one: a step counts once
+		} else {
+			globalStep.SetNodeValue(step0) // D-only updates are part of the next step
+		}
+		return []*Node{dLoss, gLoss, dReal, dFake}
+	}
+}
+
+// discriminatorLoss is the config's loss for D.
+func discriminatorLoss(cfg *Config, real, fake *Node) *Node {
+	switch cfg.Loss {
+	case LossLeastSquares:
+		return LeastSquaresDiscriminatorLoss(real, fake)
+	case LossWGANGP:
+		return WassersteinCriticLoss(real, fake)
+	case LossHinge:
+		return HingeDiscriminatorLoss(real, fake)
+	}
+	return DiscriminatorLoss(real, fake, cfg.LabelSmoothing)
+}
+
+// generatorLoss is the config's loss for G.
+func generatorLoss(cfg *Config, fake *Node) *Node {
+	switch cfg.Loss {
+	case LossMinimax:
+		return MinimaxGeneratorLoss(fake)
+	case LossLeastSquares:
+		return LeastSquaresGeneratorLoss(fake)
+	case LossWGANGP:
+		return WassersteinGeneratorLoss(fake)
+	case LossHinge:
+		return HingeGeneratorLoss(fake)
+	}
+	return NonSaturatingGeneratorLoss(fake)
+}
+
+// meanOutput is the mean of D's output, as a probability for the sigmoid losses.
+func meanOutput(cfg *Config, out *Node) *Node {
+	if cfg.Loss == LossNonSaturating || cfg.Loss == LossMinimax {
+		out = Sigmoid(out)
+	}
+	return ReduceAllMean(StopGradient(out))
+}
+
+// GlobalStep is the number of steps trained so far.
+func (t *Trainer) GlobalStep() int64 {
+	return optimizer.GetGlobalStep(t.Store)
+}
+
+// Step trains one step: DSteps updates of D, then one of G. The real batches come from the data in a fixed
+// order given by the seed and the global step, so a resumed run sees what an uninterrupted one would.
+// It returns an error naming the step when a loss is not finite (the run diverged).
+func (t *Trainer) Step() (StepMetrics, error) {
+	if t.sampler == nil {
+		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
+	}
+	step := t.GlobalStep()
+	k := int64(t.Config.DSteps)
+	for j := range k - 1 {
+		if _, err := t.run(t.dStep, step*k+j); err != nil {
+			return StepMetrics{}, err
+		}
+	}
+	return t.run(t.step, step*k+k-1)
+}
+
+// TrainD updates only the discriminator, on the next real batch; the global step does not move.
+func (t *Trainer) TrainD() (StepMetrics, error) {
+	return t.run(t.dStep, t.GlobalStep()*int64(t.Config.DSteps))
+}
+
+// TrainG updates only the generator (against the current D); the global step moves by one.
+func (t *Trainer) TrainG() (StepMetrics, error) {
+	if t.sampler == nil {
+		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
+	}
+	return t.run(t.gStep, t.GlobalStep()*int64(t.Config.DSteps))
+}
+
+func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
+	images, labels := t.sampler.Batch(batch)
+	defer images.MustFinalizeAll()
+	defer labels.MustFinalizeAll()
+	outs, err := exec.Call(images)
+	if err != nil {
+		return StepMetrics{}, errors.WithMessagef(err, "gan: training step %d", t.GlobalStep())
+	}
+	vals := make([]float64, len(outs))
+	for i, o := range outs {
+		vals[i] = float64(tensors.ToScalar[float32](o))
+		o.MustFinalizeAll()
+	}
+	m := StepMetrics{Step: t.GlobalStep(), DLoss: vals[0], GLoss: vals[1], DReal: vals[2], DFake: vals[3]}
+	for i, name := range []string{"D loss", "G loss"} {
+		if math.IsNaN(vals[i]) || math.IsInf(vals[i], 0) {
+			return m, errors.Errorf("gan: the run diverged at step %d: %s is %g; the last good checkpoint is kept "+
+				"(resume from it with a lower learning rate, or another --loss)", m.Step, name, vals[i])
+		}
+	}
+	return m, nil
+}
+
+// Generate maps noise z [N, LatentDim] (float32) to images [N, H, W, C] in [-1, 1], in inference mode
+// (BatchNorm uses its running averages; nothing is updated).
+func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
+	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != t.Config.LatentDim || z.DType() != dtypes.Float32 {
+		return nil, errors.Errorf("gan: Generate needs float32 noise [N, %d], got %s", t.Config.LatentDim, z.Shape())
+	}
+	out, err := t.generate.Call(z)
+	if err != nil {
+		return nil, errors.WithMessage(err, "gan: generating")
+	}
+	return out[0], nil
+}

@@ -1,0 +1,353 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package gan
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// tinyConfig is a DCGAN small enough for a step to take milliseconds.
+func tinyConfig(model string) Config {
+	cfg := DefaultConfig(model)
+	cfg.BatchSize, cfg.LatentDim, cfg.Steps = 16, 8, 10
+	cfg.GenChannels, cfg.DiscChannels = []int{16, 8}, []int{8, 16}
+	if model == ModelMLP {
+		cfg.GenChannels, cfg.DiscChannels = []int{32, 64}, []int{64, 32}
+	}
+	return cfg
+}
+
+var mnistSubset *data.Set
+
+func testData(t testing.TB) *data.Set {
+	t.Helper()
+	if mnistSubset == nil {
+		set, err := data.Load("mnist", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mnistSubset = set.Subset(512)
+	}
+	return mnistSubset
+}
+
+func newTestTrainer(t testing.TB, cfg Config) *Trainer {
+	t.Helper()
+	tr, err := NewTrainer(testBackend(t), cfg, testData(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// snapshot copies the trainable variables of one network.
+func snapshot(tr *Trainer, scope string) map[string][]float32 {
+	out := map[string][]float32{}
+	for v := range tr.Store.IterVariables() {
+		if v.Trainable && strings.HasPrefix(v.Scope(), "/"+scope) {
+			out[v.Path()] = tensors.MustCopyFlatData[float32](v.MustValue())
+		}
+	}
+	return out
+}
+
+func changed(a, b map[string][]float32) (n int) {
+	for k, va := range a {
+		for i := range va {
+			if va[i] != b[k][i] {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func TestStepCountsOnceAndUpdatesBoth(t *testing.T) {
+	for _, dSteps := range []int{1, 3} {
+		cfg := tinyConfig(ModelDCGAN)
+		cfg.DSteps = dSteps
+		tr := newTestTrainer(t, cfg)
+		m, err := tr.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g0, d0 := snapshot(tr, ScopeGenerator), snapshot(tr, ScopeDiscriminator)
+		for range 2 {
+			if m, err = tr.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if tr.GlobalStep() != 3 || m.Step != 3 {
+			t.Errorf("d_steps=%d: global step %d (metrics %d) after 3 steps, want 3", dSteps, tr.GlobalStep(), m.Step)
+		}
+		if len(g0) == 0 || len(d0) == 0 {
+			t.Fatalf("no trainable variables found under /generator (%d) or /discriminator (%d)", len(g0), len(d0))
+		}
+		if c := changed(g0, snapshot(tr, ScopeGenerator)); c != len(g0) {
+			t.Errorf("d_steps=%d: %d of %d generator variables changed, want all", dSteps, c, len(g0))
+		}
+		if c := changed(d0, snapshot(tr, ScopeDiscriminator)); c != len(d0) {
+			t.Errorf("d_steps=%d: %d of %d discriminator variables changed, want all", dSteps, c, len(d0))
+		}
+		if m.DReal <= 0 || m.DReal >= 1 || m.DFake <= 0 || m.DFake >= 1 {
+			t.Errorf("mean D(x) = %g and D(G(z)) = %g should be probabilities", m.DReal, m.DFake)
+		}
+	}
+}
+
+// TestSeparateUpdates: a D-only update leaves G's weights unchanged, and a G-only update leaves D's unchanged.
+func TestSeparateUpdates(t *testing.T) {
+	tr := newTestTrainer(t, tinyConfig(ModelDCGAN))
+	if _, err := tr.Step(); err != nil { // create every variable
+		t.Fatal(err)
+	}
+	g0, d0 := snapshot(tr, ScopeGenerator), snapshot(tr, ScopeDiscriminator)
+	if _, err := tr.TrainD(); err != nil {
+		t.Fatal(err)
+	}
+	g1, d1 := snapshot(tr, ScopeGenerator), snapshot(tr, ScopeDiscriminator)
+	if c := changed(g0, g1); c != 0 {
+		t.Errorf("a D-only update changed %d generator variables", c)
+	}
+	if changed(d0, d1) == 0 {
+		t.Error("a D-only update changed nothing in D")
+	}
+	if tr.GlobalStep() != 1 {
+		t.Errorf("a D-only update moved the global step to %d", tr.GlobalStep())
+	}
+	if _, err := tr.TrainG(); err != nil {
+		t.Fatal(err)
+	}
+	g2, d2 := snapshot(tr, ScopeGenerator), snapshot(tr, ScopeDiscriminator)
+	if c := changed(d1, d2); c != 0 {
+		t.Errorf("a G-only update changed %d discriminator variables", c)
+	}
+	if changed(g1, g2) == 0 {
+		t.Error("a G-only update changed nothing in G")
+	}
+	if tr.GlobalStep() != 2 {
+		t.Errorf("global step %d after a G update, want 2", tr.GlobalStep())
+	}
+}
+
+// TestResumeIsExact: 2N steps in one run and N + N steps with a checkpoint and a fresh Trainer in between give
+// the same losses (same seed).
+func TestResumeIsExact(t *testing.T) {
+	const n = 3
+	cfg := tinyConfig(ModelDCGAN)
+	whole := newTestTrainer(t, cfg)
+	var want []StepMetrics
+	for range 2 * n {
+		m, err := whole.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, m)
+	}
+	dir := t.TempDir()
+	first := newTestTrainer(t, cfg)
+	for range n {
+		if _, err := first.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := SaveCheckpoint(first.Store, dir); err != nil {
+		t.Fatal(err)
+	}
+	second := newTestTrainer(t, cfg)
+	if _, err := LoadCheckpoint(second.Store, dir); err != nil {
+		t.Fatal(err)
+	}
+	if second.GlobalStep() != n {
+		t.Fatalf("resumed at step %d, want %d", second.GlobalStep(), n)
+	}
+	for i := n; i < 2*n; i++ {
+		m, err := second.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m != want[i] {
+			t.Errorf("step %d: resumed run %+v, uninterrupted run %+v", i+1, m, want[i])
+		}
+	}
+}
+
+// TestCheckpointFallback: a damaged latest checkpoint falls back to the previous one; both damaged is an error.
+func TestCheckpointFallback(t *testing.T) {
+	cfg := tinyConfig(ModelDCGAN)
+	tr := newTestTrainer(t, cfg)
+	dir := t.TempDir()
+	for range 2 {
+		if _, err := tr.Step(); err != nil {
+			t.Fatal(err)
+		}
+		if err := SaveCheckpoint(tr.Store, dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	damage := func(sub string) {
+		files, _ := filepath.Glob(filepath.Join(dir, sub, "*.json"))
+		if len(files) != 1 {
+			t.Fatalf("%s holds %d checkpoint .json files, want 1", sub, len(files))
+		}
+		if err := os.WriteFile(files[0], []byte("{not json"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	damage(CheckpointDir)
+	fresh := newTestTrainer(t, cfg)
+	loaded, err := LoadCheckpoint(fresh.Store, dir)
+	if err != nil || filepath.Base(loaded) != previousDir || fresh.GlobalStep() != 1 {
+		t.Errorf("with the latest damaged: loaded %q (err %v) at step %d, want %s at step 1", loaded, err, fresh.GlobalStep(), previousDir)
+	}
+	damage(previousDir)
+	if _, err := LoadCheckpoint(newTestTrainer(t, cfg).Store, dir); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("both damaged: error %v, want one saying the files are damaged", err)
+	}
+	if _, err := LoadCheckpoint(newTestTrainer(t, cfg).Store, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+		t.Errorf("empty dir: error %v, want 'no checkpoint'", err)
+	}
+}
+
+// TestDivergenceNamesTheStep poisons a discriminator weight with NaN: the next step must fail, naming it.
+func TestDivergenceNamesTheStep(t *testing.T) {
+	tr := newTestTrainer(t, tinyConfig(ModelDCGAN))
+	for range 2 {
+		if _, err := tr.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := tr.Store.GetVariable("/discriminator/out/weights")
+	if v == nil {
+		t.Fatal("no /discriminator/out/weights")
+	}
+	w := tensors.FromShape(v.Shape())
+	tensors.MutableFlatData(w, func(f []float32) {
+		for i := range f {
+			f[i] = float32(math.NaN())
+		}
+	})
+	if err := v.SetValue(w); err != nil {
+		t.Fatal(err)
+	}
+	_, err := tr.Step()
+	if err == nil || !strings.Contains(err.Error(), "diverged at step 3") {
+		t.Errorf("error %v, want one saying the run diverged at step 3", err)
+	}
+}
+
+// TestLossesAndModelsTrain runs two steps of every loss and of the MLP GAN: finite losses, and samples in
+// [-1, 1] of the right shape.
+func TestLossesAndModelsTrain(t *testing.T) {
+	for _, loss := range Losses {
+		for _, model := range []string{ModelDCGAN, ModelMLP} {
+			if model == ModelMLP && loss != LossNonSaturating {
+				continue
+			}
+			cfg := tinyConfig(model)
+			cfg.Loss = loss
+			if loss == LossWGANGP {
+				cfg.DSteps = 2
+			}
+			tr := newTestTrainer(t, cfg)
+			for range 2 {
+				if _, err := tr.Step(); err != nil {
+					t.Fatalf("%s/%s: %v", model, loss, err)
+				}
+			}
+			img, err := tr.Generate(Noise(5, cfg.LatentDim, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := img.Shape().Dimensions; len(d) != 4 || d[0] != 5 || d[1] != 28 || d[2] != 28 || d[3] != 1 {
+				t.Fatalf("%s/%s: samples %v, want [5 28 28 1]", model, loss, d)
+			}
+			for _, v := range tensors.MustCopyFlatData[float32](img) {
+				if v < -1 || v > 1 || math.IsNaN(float64(v)) {
+					t.Fatalf("%s/%s: sample value %g outside [-1, 1]", model, loss, v)
+				}
+			}
+		}
+	}
+}
+
+func TestGenerateRejectsBadNoise(t *testing.T) {
+	tr := newTestTrainer(t, tinyConfig(ModelDCGAN))
+	if _, err := tr.Generate(tensors.FromShape(shapes.Make(dtypes.Float32, 2, 3))); err == nil {
+		t.Error("noise of the wrong size gave no error")
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.Model = "vae" }, "unknown model"},
+		{func(c *Config) { c.Loss = "kl" }, "unknown loss"},
+		{func(c *Config) { c.Dataset = "cifar" }, "unknown dataset"},
+		{func(c *Config) { c.BatchSize = 0 }, "must be positive"},
+		{func(c *Config) { c.GenStrides = []int{2} }, "one stride per"},
+		{func(c *Config) { c.GenStrides = []int{2, 3} }, "not divisible"},
+		{func(c *Config) { c.LabelSmoothing = 0.7 }, "label smoothing"},
+	} {
+		cfg := DefaultConfig(ModelDCGAN)
+		c.edit(&cfg)
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error mentioning %q", err, c.want)
+		}
+	}
+	for _, m := range []string{ModelDCGAN, ModelMLP} {
+		cfg := DefaultConfig(m)
+		if err := cfg.Validate(); err != nil {
+			t.Errorf("DefaultConfig(%s): %v", m, err)
+		}
+	}
+	tf := TFTutorialDCGAN()
+	if err := tf.Validate(); err != nil {
+		t.Errorf("TFTutorialDCGAN: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "config.json")
+	if err := WriteConfig(path, tf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadConfig(path)
+	if err != nil || back.String() != tf.String() || back.Kernel != 5 || back.GenStrides[0] != 1 {
+		t.Errorf("config round trip: %+v, %v", back, err)
+	}
+	_ = os.WriteFile(path, []byte(`{"model": "dcgan"`), 0o644)
+	if _, err := ReadConfig(path); err == nil {
+		t.Error("a truncated config.json gave no error")
+	}
+}
+
+func TestInterpolation(t *testing.T) {
+	a, b := []float32{3, 0}, []float32{0, 3}
+	mid := Slerp(a, b, 0.5)
+	if r := math.Hypot(float64(mid[0]), float64(mid[1])); math.Abs(r-3) > 1e-5 || math.Abs(float64(mid[0]-mid[1])) > 1e-6 {
+		t.Errorf("slerp midpoint %v: want radius 3 at 45 degrees", mid)
+	}
+	if l := Lerp(a, b, 0.5); l[0] != 1.5 || l[1] != 1.5 {
+		t.Errorf("lerp midpoint %v, want [1.5 1.5]", l)
+	}
+	path := tensors.MustCopyFlatData[float32](InterpolateLatent(a, b, 3, true))
+	if path[0] != 3 || path[1] != 0 || math.Abs(float64(path[4])) > 1e-6 || math.Abs(float64(path[5]-3)) > 1e-6 {
+		t.Errorf("path %v does not start at a and end at b", path)
+	}
+	z1, z2 := tensors.MustCopyFlatData[float32](Noise(4, 3, 7)), tensors.MustCopyFlatData[float32](Noise(4, 3, 7))
+	for i := range z1 {
+		if z1[i] != z2[i] {
+			t.Fatal("Noise is not reproducible from its seed")
+		}
+	}
+}
