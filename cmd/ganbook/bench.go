@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,8 +28,11 @@ func runBackend(args []string, stdout io.Writer) error {
 }
 
 func runBench(args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "dcgan" {
+		return runBenchDCGAN(args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "conv" {
-		return fmt.Errorf("bench: say what to benchmark: `ganbook bench conv [--json]`")
+		return fmt.Errorf("bench: say what to benchmark: `ganbook bench conv [--json]` or `ganbook bench dcgan [--json]`")
 	}
 	fs := newFlags("bench conv", "bench conv [--json] [--batch 64] [--native=true] [--min-time 2s]", stdout)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
@@ -69,5 +73,44 @@ func runBench(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout)
 	}
 	fmt.Fprintf(stdout, "target: discriminator ratio >= %.2f\n", rep.TargetRatio)
+	return nil
+}
+
+func runBenchDCGAN(args []string, stdout io.Writer) error {
+	fs := newFlags("bench dcgan", "bench dcgan [--json] [--batch 64] [--steps 20] [--peer ../shared/peers/dcgan_torch.py] [--peer-device cpu|cuda]", stdout)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	batch := fs.Int("batch", 64, "batch size")
+	steps := fs.Int("steps", 20, "timed steps (after 3 warm-up steps)")
+	peer := fs.String("peer", "../shared/peers/dcgan_torch.py", "the PyTorch peer script (empty: skip it)")
+	python := fs.String("python", "/usr/bin/python3", "the Python with Debian's python3-torch")
+	device := fs.String("peer-device", "cpu", "the peer's device: cpu or cuda")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *batch <= 0 || *steps <= 0 {
+		return fmt.Errorf("bench dcgan: --batch and --steps must be positive")
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	rep, err := bench.RunDCGAN(context.Background(), b, bench.DCGANOptions{Batch: *batch, Steps: *steps,
+		Peer: *peer, PeerPython: *python, PeerDevice: *device})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	fmt.Fprintf(stdout, "backend: %s\nganbook: %.1f ms/step (median of %d, batch %d), %.1f GFLOP/s\n",
+		rep.Backend, rep.MSPerStep, rep.Steps, rep.Batch, rep.GFLOPS)
+	if rep.PeerError != "" {
+		fmt.Fprintf(stdout, "peer: not run: %s\n", rep.PeerError)
+		return nil
+	}
+	fmt.Fprintf(stdout, "PyTorch: %.1f ms/step\nratio ganbook/PyTorch: %.2f (target <= 1.0)\n", rep.PeerMSPerStep, rep.Ratio)
 	return nil
 }

@@ -2,6 +2,9 @@
 
 // Command ganbook trains, samples, scores and benchmarks the GANs of the ganbook notebooks.
 //
+//	ganbook train dcgan [flags]     train a DCGAN (or gan, classifier) with progress, checkpoints and samples
+//	ganbook sample --run DIR ...    write samples as a PNG grid or an IDX file
+//	ganbook eval --run DIR [--json] score samples with the dataset's classifier
 //	ganbook backend                 print the compute backend GOMLX_BACKEND selects (default: pure Go)
 //	ganbook bench conv [--json]     time pkg/nn's convolutions against GoMLX's native ones and the MatMul rate
 //	ganbook data [--dataset mnist]  load a dataset and print what it holds
@@ -26,8 +29,11 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"train", "train a GAN or the scoring classifier: `ganbook train dcgan --steps 3000`", runTrain},
+		{"sample", "write samples of a run as a PNG grid or an IDX file", runSample},
+		{"eval", "score a run's samples (or real data and noise) with the dataset's classifier", runEval},
 		{"backend", "print the compute backend selected by GOMLX_BACKEND", runBackend},
-		{"bench", "benchmarks: `ganbook bench conv [--json]`", runBench},
+		{"bench", "benchmarks: `ganbook bench conv|dcgan [--json]`", runBench},
 		{"data", "load a dataset and print its size and label counts", runData},
 	}
 }

@@ -99,3 +99,11 @@ func BenchmarkGeneratorConvTranspose(b *testing.B) {
 	b.Run("patches", func(b *testing.B) { benchmarkSuite(b, GeneratorSuite(64), nn.Patches) })
 	b.Run("native", func(b *testing.B) { benchmarkSuite(b, GeneratorSuite(64), nn.Native) })
 }
+
+// TestDCGANStepFLOPs matches the peer script's analytic count: "GFLOP/step=31.80" at batch 64
+// (../shared/peers/README.md).
+func TestDCGANStepFLOPs(t *testing.T) {
+	if got := DCGANStepFLOPs(64) / 1e9; math.Abs(got-31.80) > 0.005 {
+		t.Errorf("DCGAN step: %.3f GFLOP, the peer counts 31.80", got)
+	}
+}

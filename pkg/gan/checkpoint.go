@@ -49,7 +49,10 @@ func saveCheckpoint(store *model.Store, runDir string, exclude []*model.Variable
 	if err != nil {
 		return errors.Wrapf(err, "gan: creating a temporary checkpoint folder in %s", runDir)
 	}
-	defer os.RemoveAll(tmp) // a no-op once it has been renamed into place
+	defer os.RemoveAll(tmp)                      // a no-op once it has been renamed into place
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
+		return errors.Wrapf(err, "gan: creating a temporary checkpoint folder in %s", runDir)
+	}
 	loader := store.Loader()
 	h, err := checkpoint.Build(store).Dir(tmp).ExcludeAllParams().ExcludeVars(exclude...).Done()
 	store.SetLoader(loader) // this handler only writes: keep the store's loader as it was
@@ -155,6 +158,10 @@ func writeFileAtomic(path string, data []byte) error {
 		return errors.Wrapf(err, "gan: writing %s", path)
 	}
 	defer os.Remove(f.Name())
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		f.Close()
+		return errors.Wrapf(err, "gan: writing %s", path)
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return errors.Wrapf(err, "gan: writing %s (is the disk full?)", path)

@@ -1,0 +1,134 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/gan"
+)
+
+const trainSynopsis = "train gan|dcgan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
+	"[--loss ns|minimax|ls|wgan-gp|hinge] [--out DIR] [--resume]"
+
+func runTrain(args []string, stdout io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return fmt.Errorf("train: say what to train: `ganbook %s`", trainSynopsis)
+	}
+	model, args := args[0], args[1:]
+	switch model {
+	case "classifier":
+		return runTrainClassifier(args, stdout)
+	case gan.ModelMLP, gan.ModelDCGAN:
+	default:
+		return fmt.Errorf("train: unknown model %q: use gan, dcgan or classifier", model)
+	}
+	def := gan.DefaultConfig(model)
+	fs := newFlags("train "+model, trainSynopsis, stdout)
+	dataset := fs.String("dataset", def.Dataset, "dataset: mnist or fashion")
+	steps := fs.Int("steps", def.Steps, "generator updates in the whole run (with --resume: the new total)")
+	batch := fs.Int("batch", def.BatchSize, "batch size")
+	seed := fs.Int64("seed", def.Seed, "seed of the weights, the noise and the data order")
+	loss := fs.String("loss", def.Loss, "loss: ns (non-saturating), minimax, ls (least squares), wgan-gp, hinge")
+	dSteps := fs.Int("d-steps", 0, "discriminator updates per generator update (default 1; 5 for wgan-gp)")
+	lrG := fs.Float64("lr-g", def.LearningRateG, "Adam learning rate of the generator")
+	lrD := fs.Float64("lr-d", def.LearningRateD, "Adam learning rate of the discriminator")
+	smooth := fs.Float64("label-smoothing", 0, "one-sided label smoothing of the real targets (0 = off)")
+	out := fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
+	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
+	ckptEvery := fs.Int("checkpoint-every", def.CheckpointEvery, "steps between checkpoints")
+	sampleEvery := fs.Int("sample-every", def.SampleEvery, "steps between sample grids")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg := def
+	cfg.Dataset, cfg.Steps, cfg.BatchSize, cfg.Seed, cfg.Loss = *dataset, *steps, *batch, *seed, *loss
+	cfg.LearningRateG, cfg.LearningRateD, cfg.LabelSmoothing = *lrG, *lrD, *smooth
+	cfg.CheckpointEvery, cfg.SampleEvery = *ckptEvery, *sampleEvery
+	cfg.DSteps = *dSteps
+	if cfg.DSteps == 0 {
+		cfg.DSteps = 1
+		if cfg.Loss == gan.LossWGANGP {
+			cfg.DSteps = 5 // Gulrajani et al. 2017, algorithm 1: n_critic = 5
+		}
+	}
+	if *out == "" {
+		*out = fmt.Sprintf("runs/%s-%s", model, cfg.Dataset)
+	}
+	if !*resume {
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(stdout, "training %s\nbackend: %s\nrun directory: %s (Ctrl-C saves a checkpoint and stops; --resume continues)\n",
+		cfg, backend.Describe(b), *out)
+	bar := newProgressBar(stdout)
+	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *resume, Progress: bar.update})
+	bar.done()
+	if ctx.Err() != nil && t != nil {
+		fmt.Fprintf(stdout, "interrupted at step %d: checkpoint saved in %s; continue with `ganbook train %s --out %s --resume`\n",
+			t.GlobalStep(), *out, model, *out)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "done: %d steps; samples in %s/samples/latest.png; score them with `ganbook eval --run %s`\n",
+		t.GlobalStep(), *out, *out)
+	return nil
+}
+
+// progressBar prints one line per update, redrawn in place on a terminal.
+type progressBar struct {
+	w     io.Writer
+	tty   bool
+	drawn bool
+}
+
+func newProgressBar(w io.Writer) *progressBar {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressBar{w: w, tty: tty}
+}
+
+func (p *progressBar) update(pr gan.Progress) {
+	const width = 24
+	filled := int(float64(width) * float64(pr.Step) / float64(pr.Total))
+	bar := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
+	line := fmt.Sprintf("step %d/%d [%s] %.2f steps/s ETA %s | D %.3f G %.3f | D(x) %.2f D(G(z)) %.2f",
+		pr.Step, pr.Total, bar, pr.StepsPerSec, pr.ETA.Round(time.Second), pr.Last.DLoss, pr.Last.GLoss, pr.Last.DReal, pr.Last.DFake)
+	if pr.Checkpointed {
+		line += " [saved]"
+	}
+	if p.tty {
+		fmt.Fprintf(p.w, "\r\033[K%s", line)
+		p.drawn = true
+		return
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+func (p *progressBar) done() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}
