@@ -42,7 +42,7 @@ const PredictBatchSize = 500
 // (DefaultClassifierConfig). It is saved with the weights, as params of the checkpoint.
 type ClassifierConfig struct {
 	Dataset      string  // "mnist" or "fashion" (data.Load's names); required.
-	Steps        int     // Training steps (batches); 0 means 6000.
+	Steps        int     // Training steps (batches); 0 means 4000 (about 8.5 epochs of 128 images).
 	BatchSize    int     // Images per step; 0 means 128.
 	LearningRate float64 // Adam's initial learning rate, decayed to 0 along a cosine (Loshchilov & Hutter 2017); 0 means 1e-3.
 	Dropout      float64 // Dropout rate on the penultimate features while training; 0 means 0.3, negative means none.
@@ -57,7 +57,7 @@ func DefaultClassifierConfig(dataset string) ClassifierConfig {
 // withDefaults replaces zero fields by their defaults.
 func (c ClassifierConfig) withDefaults() ClassifierConfig {
 	if c.Steps == 0 {
-		c.Steps = 6000
+		c.Steps = 4000
 	}
 	if c.BatchSize == 0 {
 		c.BatchSize = 128
@@ -81,7 +81,7 @@ func (c ClassifierConfig) Validate() error {
 	case c.Dataset != "mnist" && c.Dataset != "fashion":
 		return errors.Errorf("eval: classifier dataset %q is not known: use \"mnist\" or \"fashion\"", c.Dataset)
 	case c.Steps < 0:
-		return errors.Errorf("eval: classifier Steps=%d: use a positive number of steps (e.g. 6000)", c.Steps)
+		return errors.Errorf("eval: classifier Steps=%d: use a positive number of steps (e.g. 4000)", c.Steps)
 	case c.BatchSize < 1 || c.BatchSize > 60000:
 		return errors.Errorf("eval: classifier BatchSize=%d: use 1..60000 (e.g. 128)", c.BatchSize)
 	case c.LearningRate < 0 || math.IsNaN(c.LearningRate) || math.IsInf(c.LearningRate, 0):

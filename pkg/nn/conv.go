@@ -258,28 +258,42 @@ func phaseTranspose(y, kernel *graph.Node, gh, gw axisGeometry) *graph.Node {
 }
 
 // patchMatMul convolves the already padded x [B, H, W, C] with kernel [kh, kw, C, O] at the given stride,
-// producing [B, ho, wo, O]: the kh·kw strided windows of x are concatenated along the channels ("im2col") and
-// multiplied by the kernel reshaped to [kh·kw·C, O].
+// producing [B, ho, wo, O], as one matrix product over the patches of x ("im2col").
+//
+// Two choices make it fast on the pure-Go backend, whose Slice copies element by element and whose matrix
+// product transposes any operand whose contracting axis is not last:
+//   - the patches are gathered (Gather copies whole C-channel rows, and its gradient is a scatter-add) rather
+//     than cut with kh·kw strided Slices;
+//   - the product is written as outᵀ[O, M] = Wᵀ[O, K] · patchesᵀ, with the patches [M, K] on the right, so that
+//     neither the forward product nor the two products of its gradient transpose the (large) patch matrix:
+//     only the small kernel, output and output gradient get transposed.
 func patchMatMul(x, kernel *graph.Node, stride, ho, wo int) *graph.Node {
 	xd, kd := x.Shape().Dimensions, kernel.Shape().Dimensions
-	batch, c := xd[0], xd[3]
+	batch, h, w, c := xd[0], xd[1], xd[2], xd[3]
 	kh, kw, o := kd[0], kd[1], kd[3]
-	taps := make([]*graph.Node, 0, kh*kw)
-	for p := range kh {
-		for q := range kw {
-			taps = append(taps, graph.Slice(x,
-				graph.AxisRange(),
-				graph.AxisRange(p, p+(ho-1)*stride+1).Stride(stride),
-				graph.AxisRange(q, q+(wo-1)*stride+1).Stride(stride),
-				graph.AxisRange()))
+	m, k := batch*ho*wo, kh*kw*c
+	var cols *graph.Node // [M, K]
+	if kh == 1 && kw == 1 && stride == 1 && h == ho && w == wo {
+		cols = graph.Reshape(x, m, k)
+	} else {
+		idx := make([]int32, 0, m*kh*kw)
+		for b := range batch {
+			for i := range ho {
+				for j := range wo {
+					for p := range kh {
+						for q := range kw {
+							idx = append(idx, int32((b*h+i*stride+p)*w+j*stride+q))
+						}
+					}
+				}
+			}
 		}
+		indices := graph.Reshape(graph.Const(x.Graph(), idx), len(idx), 1)
+		cols = graph.Reshape(graph.Gather(graph.Reshape(x, batch*h*w, c), indices, true), m, k)
 	}
-	cols := taps[0]
-	if len(taps) > 1 {
-		cols = graph.Concatenate(taps, -1) // [B, ho, wo, kh·kw·C]
-	}
-	out := graph.MatMul(graph.Reshape(cols, batch*ho*wo, kh*kw*c), graph.Reshape(kernel, kh*kw*c, o))
-	return graph.Reshape(out, batch, ho, wo, o)
+	wt := graph.Transpose(graph.Reshape(kernel, k, o), 0, 1)         // [O, K]
+	outT := graph.DotGeneral(wt, []int{1}, nil, cols, []int{1}, nil) // [O, M]
+	return graph.Reshape(graph.Transpose(outT, 0, 1), batch, ho, wo, o)
 }
 
 // padCrop pads (positive amounts) or crops (negative amounts) the two spatial axes of an NHWC tensor.
