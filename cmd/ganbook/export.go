@@ -1,0 +1,53 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/gan"
+)
+
+// runExport writes a sampling-only copy of a run: config.json and the generator's checkpoint, no discriminator
+// and no optimizer state, the form of the pretrained/ runs committed in the repository.
+func runExport(args []string, stdout io.Writer) error {
+	fs := newFlags("export", "export --run DIR --out DIR", stdout)
+	run := fs.String("run", "", "run directory made by `ganbook train`")
+	out := fs.String("out", "", "new directory for the sampling-only copy (e.g. pretrained/dcgan-mnist)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *run == "" || *out == "" {
+		return fmt.Errorf("export: --run and --out are required")
+	}
+	if gan.HasCheckpoint(*out) {
+		return fmt.Errorf("export: %s already holds a checkpoint: remove it first or choose another --out", *out)
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	t, err := gan.LoadRun(b, *run)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("export: %v", err)
+	}
+	if err := gan.WriteConfig(filepath.Join(*out, gan.ConfigFile), t.Config); err != nil {
+		return err
+	}
+	if err := gan.ExportGenerator(t.Store, *out); err != nil {
+		return err
+	}
+	if err := t.SaveSamples(gan.Noise(64, t.Config.LatentDim, 1), filepath.Join(*out, "samples.png")); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", *run, t.GlobalStep(), *out)
+	return nil
+}
