@@ -6,19 +6,27 @@ export GOEXPERIMENT := simd
 GO ?= go
 BIN := bin/ganbook
 
-.PHONY: all build demo test check-fmt vet unit bench bench-go fuzz clean
+.PHONY: all build demo test check-fmt vet unit bench bench-dcgan bench-go fuzz clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/ganbook
 
-# The main job a newcomer runs first: the backend in use, MNIST loaded from the Go module cache, and the
-# convolution benchmark that makes training on the pure-Go backend possible.
+# The main job a newcomer runs first: a DCGAN trained on MNIST on the pure-Go backend (about 10 minutes on 2
+# cores), a sample grid on disk and its scores. Run again, it resumes (or just re-scores) runs/demo.
+DEMO_DIR ?= runs/demo
+DEMO_STEPS ?= 3000
 demo: build
 	./$(BIN) backend
-	./$(BIN) data --dataset mnist --split train
-	./$(BIN) bench conv
+	@if [ -f $(DEMO_DIR)/config.json ]; then \
+		./$(BIN) train dcgan --steps $(DEMO_STEPS) --out $(DEMO_DIR) --resume; \
+	else \
+		./$(BIN) train dcgan --steps $(DEMO_STEPS) --out $(DEMO_DIR); \
+	fi
+	./$(BIN) sample --run $(DEMO_DIR) --n 100 --out $(DEMO_DIR)/samples.png
+	./$(BIN) eval --run $(DEMO_DIR)
+	@echo "samples: $(DEMO_DIR)/samples.png"
 
 # The test command: formatting, go vet, then every package's tests (offline, CPU, a few minutes on 2 cores).
 test: check-fmt vet unit
@@ -35,6 +43,10 @@ unit:
 # Speed figures, printed (never asserted in tests).
 bench: build
 	./$(BIN) bench conv --json
+
+# The DCGAN training step against the PyTorch peer (needs apt-get install python3-torch python3-numpy libopenblas0).
+bench-dcgan: build
+	./$(BIN) bench dcgan --json
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./pkg/bench

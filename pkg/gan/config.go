@@ -5,6 +5,7 @@ package gan
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ganbook/ganbook/pkg/nn"
 	"os"
 	"slices"
 	"strings"
@@ -69,6 +70,7 @@ type Config struct {
 	BNMomentum    float64 `json:"bn_momentum"`    // running-average momentum of BatchNorm: 0.9 (PyTorch's 0.1)
 	BNEpsilon     float64 `json:"bn_epsilon"`     // 1e-5 (PyTorch); Keras uses 1e-3
 	InitStd       float64 `json:"init_std"`       // weights ~ N(0, InitStd): 0.02 (Radford et al. 2015)
+	Lowering      string  `json:"lowering"`       // convolutions: "" or "auto" (patches on the pure-Go backend), "native", "patches"
 
 	CheckpointEvery int `json:"checkpoint_every"` // steps between checkpoints
 	SampleEvery     int `json:"sample_every"`     // steps between sample grids written to samples/
@@ -138,6 +140,8 @@ func (c *Config) Validate() error {
 		return bad("disc_dropout and leaky_slope must be in [0, 1)")
 	case c.BNMomentum < 0 || c.BNMomentum >= 1 || c.BNEpsilon <= 0 || c.InitStd <= 0:
 		return bad("bn_momentum must be in [0, 1), bn_epsilon and init_std positive")
+	case c.Lowering != "" && c.Lowering != "auto" && c.Lowering != "native" && c.Lowering != "patches":
+		return bad("unknown lowering %q: use auto, native or patches", c.Lowering)
 	case c.CheckpointEvery <= 0 || c.SampleEvery <= 0:
 		return bad("checkpoint_every and sample_every must be positive")
 	}
@@ -192,4 +196,15 @@ func ReadConfig(path string) (Config, error) {
 func (c Config) String() string {
 	return fmt.Sprintf("%s on %s, %s loss, batch %d, %d steps, lr G %g D %g, seed %d",
 		c.Model, c.Dataset, c.Loss, c.BatchSize, c.Steps, c.LearningRateG, c.LearningRateD, c.Seed)
+}
+
+// ConvLowering is the pkg/nn lowering the config selects.
+func (c *Config) ConvLowering() nn.Lowering {
+	switch c.Lowering {
+	case "native":
+		return nn.Native
+	case "patches":
+		return nn.Patches
+	}
+	return nn.Auto
 }

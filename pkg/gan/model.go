@@ -64,7 +64,8 @@ func Generator(scope *model.Scope, cfg *Config, z *Node) *Node {
 		if !last {
 			out = cfg.GenChannels[i+1]
 		}
-		x = nn.ConvTranspose2D(scope.In("deconv%d", i+1), x, out).Kernel(cfg.Kernel).Stride(stride).UseBias(last).Done()
+		x = nn.ConvTranspose2D(scope.In("deconv%d", i+1), x, out).Kernel(cfg.Kernel).Stride(stride).UseBias(last).
+			Lowering(cfg.ConvLowering()).Done()
 		if last {
 			return Tanh(x) // [B, H, W, C]
 		}
@@ -93,7 +94,8 @@ func Discriminator(scope *model.Scope, cfg *Config, x *Node) *Node {
 	h := x
 	for i, channels := range cfg.DiscChannels {
 		useBN := cfg.DiscBatchNorm && i > 0
-		h = nn.Conv2D(scope.In("conv%d", i+1), h, channels).Kernel(cfg.Kernel).Stride(2).UseBias(!useBN).Done()
+		h = nn.Conv2D(scope.In("conv%d", i+1), h, channels).Kernel(cfg.Kernel).Stride(2).UseBias(!useBN).
+			Lowering(cfg.ConvLowering()).Done()
 		if useBN {
 			h = nn.BatchNorm(scope.In("bn%d", i+1), h).Momentum(cfg.BNMomentum).Epsilon(cfg.BNEpsilon).Done()
 		}

@@ -28,9 +28,11 @@ type StepMetrics struct {
 // training steps. One optimizer updates G and one updates D (Adam with the config's rates and betas), each
 // only over its own network's variables (ScopeGenerator, ScopeDiscriminator).
 //
-// A step is DSteps discriminator updates followed by one generator update; the last D update and the G update
-// share one graph and one generator forward pass, as PyTorch's DCGAN example does (the G update sees the
-// freshly updated D). The global step counts steps, not updates.
+// A step is DSteps discriminator updates followed by one generator update. The last D update and the G update
+// share one graph, one generator forward pass and the discriminator's forward pass on the generated batch, and
+// are simultaneous: both gradients are taken at the same weights, as in the TensorFlow DCGAN tutorial's
+// train_step (PyTorch's DCGAN example instead re-evaluates D after its update). The global step counts steps,
+// not updates.
 type Trainer struct {
 	Config  Config
 	Backend compute.Backend
@@ -99,28 +101,40 @@ func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real
 		}
 		zero := ScalarZero(g, real.DType())
 		dLoss, gLoss, dReal, dFake := zero, zero, zero, zero
+		var realOut, fakeOut *Node
 		dScope := scope.In(ScopeDiscriminator) // the first use of D in this graph creates its variables
 		if updateD {
-			realOut := Discriminator(dScope, cfg, real)
-			fakeOut := discriminator(StopGradient(fake)) // D's loss must not reach G: PyTorch's .detach()
+			realOut = Discriminator(dScope, cfg, real)
+		}
+		if updateD && !updateG {
+			fakeOut = discriminator(StopGradient(fake)) // D's loss must not reach G: PyTorch's .detach()
+		} else if updateD {
+			fakeOut = discriminator(fake)
+		} else {
+			fakeOut = Discriminator(dScope, cfg, fake)
+		}
+		dFake = meanOutput(cfg, fakeOut)
+		// Both losses are built before either update, so both gradients are taken at the same weights: each
+		// optimizer differentiates only its own network's variables, so D's loss does not move G and G's loss
+		// does not move D, even though they share the forward pass D(G(z)).
+		if updateG {
+			gLoss = generatorLoss(cfg, fakeOut)
+		}
+		if updateD {
 			dLoss = discriminatorLoss(cfg, realOut, fakeOut)
 			if cfg.Loss == LossWGANGP {
 				eps := scope.RandomUniform(g, shapes.Make(real.DType(), batch))
 				dLoss = Add(dLoss, MulScalar(GradientPenalty(discriminator, real, fake, eps), cfg.GPWeight))
 			}
-			dReal, dFake = meanOutput(cfg, realOut), meanOutput(cfg, fakeOut)
+			dReal = meanOutput(cfg, realOut)
+		}
+		if updateG {
+			t.gOpt.UpdateGraph(store.Scope("/"+ScopeGenerator), g, gLoss)
+		}
+		if updateD {
 			t.dOpt.UpdateGraph(store.Scope("/"+ScopeDiscriminator), g, dLoss)
 		}
 		if updateG {
-			var fakeOut *Node
-			if updateD {
-				fakeOut = discriminator(fake) // D's variables now hold their updated values
-			} else {
-				fakeOut = Discriminator(dScope, cfg, fake)
-				dFake = meanOutput(cfg, fakeOut)
-			}
-			gLoss = generatorLoss(cfg, fakeOut)
-			t.gOpt.UpdateGraph(store.Scope("/"+ScopeGenerator), g, gLoss)
 			globalStep.SetNodeValue(AddScalar(step0, 1)) // each optimizer added one: a step counts once
 		} else {
 			globalStep.SetNodeValue(step0) // D-only updates are part of the next step

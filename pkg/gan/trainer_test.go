@@ -351,3 +351,27 @@ func TestInterpolation(t *testing.T) {
 		}
 	}
 }
+
+// TestLoweringsAgree trains the same steps with the patch lowering and with GoMLX's native convolution (the
+// lowering XLA uses): the combined D+G step must build with both, and the losses must agree.
+func TestLoweringsAgree(t *testing.T) {
+	var losses [2][]StepMetrics
+	for i, lowering := range []string{"patches", "native"} {
+		cfg := tinyConfig(ModelDCGAN)
+		cfg.Lowering, cfg.Kernel = lowering, 5
+		tr := newTestTrainer(t, cfg)
+		for range 3 {
+			m, err := tr.Step()
+			if err != nil {
+				t.Fatalf("%s: %v", lowering, err)
+			}
+			losses[i] = append(losses[i], m)
+		}
+	}
+	for s := range losses[0] {
+		a, b := losses[0][s], losses[1][s]
+		if math.Abs(a.DLoss-b.DLoss) > 1e-4 || math.Abs(a.GLoss-b.GLoss) > 1e-4 {
+			t.Errorf("step %d: patches %+v, native %+v", s+1, a, b)
+		}
+	}
+}
