@@ -125,7 +125,7 @@ func Network(scope *model.Scope, x *Node, dropout float64) (logits, features *No
 	h = activation.Relu(h)
 	h = nn.Conv2D(scope.In("conv2"), h, 64).Kernel(5).Stride(2).Done() // [B, 7, 7, 64]
 	h = activation.Relu(h)
-	h = Reshape(h, batch, 7*7*64)                                // [B, 3136]
+	h = Reshape(h, batch, 7*7*64)                                 // [B, 3136]
 	features = layers.Dense(scope.In("fc1"), h, true, FeatureDim) // [B, 128]
 	h = activation.Relu(features)
 	h = layers.DropoutStatic(scope, h, dropout)
