@@ -101,10 +101,11 @@ func newFlags(name, synopsis string, stdout io.Writer) *flag.FlagSet {
 
 // parse parses flags, rejecting stray positional arguments.
 func parse(fs *flag.FlagSet, args []string) error {
-	usage := fs.Usage
+	usage, out := fs.Usage, fs.Output()
 	fs.Usage = func() {} // on a bad flag the user sees the one-line error below, not the whole usage
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
+	fs.SetOutput(out)
 	if err == flag.ErrHelp {
 		usage()
 		return err

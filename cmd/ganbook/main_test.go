@@ -44,7 +44,7 @@ func TestHelp(t *testing.T) {
 	if err := run([]string{"data", "-h"}, &out, &out); err != nil {
 		t.Fatalf("-h gave %v", err)
 	}
-	if !strings.Contains(out.String(), "--dataset") && !strings.Contains(out.String(), "-dataset") {
-		t.Errorf("data -h printed %q, want the flags", out.String())
+	if !strings.Contains(out.String(), "dataset: mnist or fashion") {
+		t.Errorf("data -h printed %q, want the flags and their help", out.String())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -178,7 +179,10 @@ func loadClassifier(b compute.Backend, dataset string, fsys fs.FS, dir, from, fi
 		_, err := checkpoint.Build(store).FromEmbed(string(jsonData), binData).Immediate().Done()
 		return err
 	})
-	if err != nil {
+	if rt := runtime.Error(nil); errors.As(err, &rt) {
+		// FromEmbed drops the error of a .bin whose gzip stream is cut short, and then dereferences nil.
+		return nil, bad(nil, "corrupt checkpoint %s: unreadable (truncated, or not written by Save)", binName)
+	} else if err != nil {
 		return nil, bad(err, "corrupt checkpoint %s", jsonName)
 	}
 	cfg, err := configFromParams(store)

@@ -278,6 +278,7 @@ func TestSaveAndLoadDir(t *testing.T) {
 
 	t.Run("missing", func(t *testing.T) {
 		_, err := LoadClassifierDir(b, "mnist", filepath.Join(t.TempDir(), "nothing-here"))
+		t.Logf("error: %v", err)
 		if err == nil || !strings.Contains(err.Error(), "ganbook train classifier --dataset mnist") {
 			t.Errorf("missing folder: err = %v, want one saying how to train", err)
 		}
@@ -323,6 +324,7 @@ func TestSaveAndLoadDir(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := LoadClassifierDir(b, "mnist", bad)
+			t.Logf("error: %v", err)
 			if err == nil || !strings.Contains(err.Error(), tc.wantErrMessage) {
 				t.Fatalf("err = %v, want one containing %q", err, tc.wantErrMessage)
 			}

@@ -24,15 +24,20 @@
 //	fmt.Printf("IS %.2f (real %.2f), FD %.1f (real %.1f, noise %.1f), %d classes\n", scores.ClassifierScore,
 //		real.ClassifierScore, scores.FrechetDistance, real.FrechetDistance, noise.FrechetDistance, scores.ClassesCovered)
 //
+// What to expect, with the committed MNIST classifier and n = 500 (ReferenceScores(500, 1)): real test images
+// score 9.82 with a Fréchet distance of 19.2 and cover the 10 classes; uniform noise scores 1.34 with a distance
+// of 2174 and covers 3; one image repeated 500 times scores 1 and covers 1.
+//
 // # The committed weights
 //
-// weights/mnist and weights/fashion each hold one checkpoint (.json + .bin, 1.8 MB), made on the pure-Go backend
-// (GOEXPERIMENT=simd, a 2-vCPU AVX-512 machine shared with other work) with DefaultClassifierConfig: 4000 steps
-// of 128 images (8.5 epochs), Adam with learning rate 1e-3 decayed along a cosine, dropout 0.3, seed 1. The
-// accuracy is on the full test set (10,000 images):
+// weights/mnist and weights/fashion each hold one checkpoint (a .json and a 1.8 MB .bin), made with
+// DefaultClassifierConfig: 4000 steps of 128 images (8.5 epochs), Adam with learning rate 1e-3 decayed along a
+// cosine, dropout 0.3, seed 1. They were trained on the pure-Go backend (GOEXPERIMENT=simd) of a 2-vCPU AVX-512
+// machine shared with other work, at about 35 ms a step; the accuracy is on the full test set (10,000 images):
 //
-//	ganbook train classifier --dataset mnist --out pkg/eval/weights/mnist      # MNIST_RESULT
-//	ganbook train classifier --dataset fashion --out pkg/eval/weights/fashion  # FASHION_RESULT
+//	ganbook train classifier --dataset mnist --out pkg/eval/weights/mnist      # 2m23s, test accuracy 99.25%
+//	ganbook train classifier --dataset fashion --out pkg/eval/weights/fashion  # 2m11s, test accuracy 91.25%
 //
-// Run the same command to make them again: the same seed gives the same batches and initial weights.
+// The same command makes the same weights: each was run twice (once into a scratch folder, with twice the
+// time under a heavier load) and gave bit-identical .bin files.
 package eval
