@@ -5,6 +5,7 @@ package eval
 import (
 	"embed"
 	"fmt"
+	"github.com/ganbook/ganbook/internal/atomicfile"
 	"io/fs"
 	"math"
 	"os"
@@ -78,13 +79,9 @@ func (c *Classifier) Save(dir string) error {
 	out.SetParam(paramDropout, cfg.Dropout)
 	out.SetParam(paramSeed, cfg.Seed)
 
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return errors.Wrapf(err, "eval: creating %s: check the path and its permissions", parent)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	tmp, err := atomicfile.TempDir(dir)
 	if err != nil {
-		return errors.Wrapf(err, "eval: creating a temporary folder in %s: check its permissions", parent)
+		return errors.WithMessage(err, "eval: saving the classifier: check the path and its permissions")
 	}
 	defer func() { _ = os.RemoveAll(tmp) }() // a no-op once renamed
 	err = catch(func() error {
@@ -97,34 +94,7 @@ func (c *Classifier) Save(dir string) error {
 	if err != nil {
 		return errors.WithMessagef(err, "eval: writing the classifier checkpoint into %s", tmp)
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return errors.Wrapf(err, "eval: setting the permissions of %s", tmp)
-	}
-	return replaceDir(tmp, dir)
-}
-
-// replaceDir renames the folder tmp to dir; an existing dir is moved aside first and removed afterwards (and put
-// back if the rename fails).
-func replaceDir(tmp, dir string) error {
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return errors.Wrapf(err, "eval: moving the old %s aside: check its permissions", dir)
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir)
-		}
-		return errors.Wrapf(err, "eval: renaming %s to %s: check the permissions of its folder", tmp, dir)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return errors.Wrapf(err, "eval: removing the old classifier %s: delete it by hand", old)
-		}
-	}
-	return nil
+	return errors.WithMessage(atomicfile.ReplaceDir(tmp, dir, ""), "eval: saving the classifier")
 }
 
 // LoadClassifier returns the committed classifier of dataset ("mnist" or "fashion"), whose weights are embedded

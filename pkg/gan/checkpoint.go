@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ganbook/ganbook/internal/atomicfile"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 	"github.com/pkg/errors"
@@ -42,17 +43,12 @@ func ExportGenerator(store *model.Store, runDir string) error {
 }
 
 func saveCheckpoint(store *model.Store, runDir string, exclude []*model.Variable) error {
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
-		return errors.Wrapf(err, "gan: creating the run directory %s", runDir)
-	}
-	tmp, err := os.MkdirTemp(runDir, ".checkpoint-tmp-")
+	final := filepath.Join(runDir, CheckpointDir)
+	tmp, err := atomicfile.TempDir(final)
 	if err != nil {
-		return errors.Wrapf(err, "gan: creating a temporary checkpoint folder in %s", runDir)
+		return errors.WithMessage(err, "gan: saving the checkpoint")
 	}
-	defer os.RemoveAll(tmp)                      // a no-op once it has been renamed into place
-	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
-		return errors.Wrapf(err, "gan: creating a temporary checkpoint folder in %s", runDir)
-	}
+	defer os.RemoveAll(tmp) // a no-op once it has been renamed into place
 	loader := store.Loader()
 	h, err := checkpoint.Build(store).Dir(tmp).ExcludeAllParams().ExcludeVars(exclude...).Done()
 	store.SetLoader(loader) // this handler only writes: keep the store's loader as it was
@@ -62,22 +58,7 @@ func saveCheckpoint(store *model.Store, runDir string, exclude []*model.Variable
 	if err := h.Save(); err != nil {
 		return errors.WithMessagef(err, "gan: writing the checkpoint into %s (is the disk full?)", tmp)
 	}
-	if err := syncDir(tmp); err != nil {
-		return err
-	}
-	final, prev := filepath.Join(runDir, CheckpointDir), filepath.Join(runDir, previousDir)
-	if exists(final) {
-		if err := os.RemoveAll(prev); err != nil {
-			return errors.Wrapf(err, "gan: removing %s", prev)
-		}
-		if err := os.Rename(final, prev); err != nil {
-			return errors.Wrapf(err, "gan: moving the previous checkpoint aside")
-		}
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return errors.Wrapf(err, "gan: moving the new checkpoint into place")
-	}
-	return syncDir(runDir)
+	return errors.WithMessage(atomicfile.ReplaceDir(tmp, final, filepath.Join(runDir, previousDir)), "gan: saving the checkpoint")
 }
 
 // HasCheckpoint reports whether runDir holds a checkpoint (or the previous one, after an interrupted save).
@@ -117,63 +98,6 @@ func LoadCheckpoint(store *model.Store, runDir string) (string, error) {
 	}
 	return "", errors.Errorf("gan: cannot read the checkpoint (%s): the files are damaged; "+
 		"restore them or train again", strings.Join(errs, "; "))
-}
-
-// syncDir fsyncs every file in dir and dir itself, so a rename that follows publishes complete files.
-func syncDir(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return errors.Wrapf(err, "gan: reading %s", dir)
-	}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		if err := syncFile(filepath.Join(dir, e.Name())); err != nil {
-			return err
-		}
-	}
-	return syncFile(dir)
-}
-
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return errors.Wrapf(err, "gan: opening %s to sync it", path)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return errors.Wrapf(err, "gan: syncing %s", path)
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and renames it over path.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return errors.Wrapf(err, "gan: creating %s", filepath.Dir(path))
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return errors.Wrapf(err, "gan: writing %s", path)
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it 0600
-		f.Close()
-		return errors.Wrapf(err, "gan: writing %s", path)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return errors.Wrapf(err, "gan: writing %s (is the disk full?)", path)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return errors.Wrapf(err, "gan: syncing %s", path)
-	}
-	if err := f.Close(); err != nil {
-		return errors.Wrapf(err, "gan: writing %s", path)
-	}
-	return errors.Wrapf(os.Rename(f.Name(), path), "gan: writing %s", path)
 }
 
 func exists(path string) bool {

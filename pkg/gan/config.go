@@ -5,6 +5,7 @@ package gan
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ganbook/ganbook/internal/atomicfile"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"os"
 	"slices"
@@ -173,7 +174,7 @@ func WriteConfig(path string, c Config) error {
 	if err != nil {
 		return errors.Wrap(err, "gan: encoding the config")
 	}
-	return writeFileAtomic(path, append(b, '\n'))
+	return errors.WithMessage(atomicfile.WriteFile(path, append(b, '\n')), "gan: saving the config")
 }
 
 // ReadConfig reads and validates a config.json.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ganbook/ganbook/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"time"
@@ -198,8 +199,8 @@ func writeMetrics(dir string, m *Metrics) error {
 	if err != nil {
 		return errors.Wrap(err, "gan: encoding metrics")
 	}
-	if err := writeFileAtomic(filepath.Join(dir, MetricsFile), append(b, '\n')); err != nil {
-		return err
+	if err := atomicfile.WriteFile(filepath.Join(dir, MetricsFile), append(b, '\n')); err != nil {
+		return errors.WithMessage(err, "gan: saving the metrics")
 	}
 	var steps, dl, gl []float64
 	for _, e := range m.History {

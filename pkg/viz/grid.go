@@ -4,11 +4,10 @@ package viz
 
 import (
 	"bytes"
+	"github.com/ganbook/ganbook/internal/atomicfile"
 	"image"
 	"image/color"
 	"image/png"
-	"os"
-	"path/filepath"
 
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/pkg/errors"
@@ -99,14 +98,7 @@ func SavePNG(path string, img image.Image) error {
 }
 
 func writeFile(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return errors.Wrapf(err, "viz: creating the folder of %s", path)
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return errors.Wrapf(err, "viz: writing %s", path)
-	}
-	return errors.Wrapf(os.Rename(tmp, path), "viz: writing %s", path)
+	return errors.WithMessage(atomicfile.WriteFile(path, b), "viz")
 }
 
 func float32s(t *tensors.Tensor) (flat []float32, err error) {
