@@ -68,4 +68,33 @@ func TestTrainSampleExport(t *testing.T) {
 	if _, err := ganbook(t, "sample", "--run", filepath.Join(dir, "nothing"), "--out", png); err == nil {
 		t.Error("sampling a missing run gave no error")
 	}
+	out, err := ganbook(t, "eval", "--run", exported, "--n", "50", "--json")
+	if err != nil {
+		t.Fatalf("eval: %v", err)
+	}
+	var rep evalReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Samples == nil || rep.Samples.N != 50 || rep.Step != 6 {
+		t.Fatalf("eval printed %q (%v), want the scores of 50 samples at step 6", out, err)
+	}
+	if s := rep.Samples.ClassifierScore; s < 1 || s > 10 {
+		t.Errorf("classifier score %g outside [1, 10]", s)
+	}
+}
+
+// TestEvalReference scores real test images and noise: real data must score far better.
+func TestEvalReference(t *testing.T) {
+	out, err := ganbook(t, "eval", "--reference", "--n", "300", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep evalReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Real == nil || rep.Noise == nil {
+		t.Fatalf("eval --reference printed %q (%v)", out, err)
+	}
+	if rep.Real.ClassifierScore < 9 || rep.Noise.ClassifierScore > 3 || rep.Real.FrechetDistance >= rep.Noise.FrechetDistance {
+		t.Errorf("real %+v vs noise %+v: real data should score above 9 and closer to the test set", rep.Real, rep.Noise)
+	}
+	if _, err := ganbook(t, "eval"); err == nil || !strings.Contains(err.Error(), "--run DIR or --reference") {
+		t.Errorf("eval without a subject: %v", err)
+	}
 }
