@@ -12,7 +12,9 @@ import (
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // tinyConfig is a DCGAN small enough for a step to take milliseconds.
@@ -372,6 +374,39 @@ func TestLoweringsAgree(t *testing.T) {
 		a, b := losses[0][s], losses[1][s]
 		if math.Abs(a.DLoss-b.DLoss) > 1e-4 || math.Abs(a.GLoss-b.GLoss) > 1e-4 {
 			t.Errorf("step %d: patches %+v, native %+v", s+1, a, b)
+		}
+	}
+}
+
+// TestLargerImages builds the DCGAN blocks for 32x32x3 and 64x64x3 images (Radford et al.'s 4x4 start and four
+// stride-2 transposed convolutions for 64x64): G makes images of that shape and D one score per image.
+func TestLargerImages(t *testing.T) {
+	for _, c := range []struct {
+		size            int
+		strides, gen, d []int
+	}{
+		{32, []int{2, 2, 2}, []int{32, 16, 8}, []int{8, 16, 32}},
+		{64, []int{2, 2, 2, 2}, []int{32, 16, 8, 8}, []int{8, 16, 32, 32}},
+	} {
+		cfg := tinyConfig(ModelDCGAN)
+		cfg.Height, cfg.Width, cfg.Channels = c.size, c.size, 3
+		cfg.GenStrides, cfg.GenChannels, cfg.DiscChannels, cfg.DiscBatchNorm = c.strides, c.gen, c.d, true
+		tr, err := NewTrainer(testBackend(t), cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := tr.Generate(Noise(2, cfg.LatentDim, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := img.Shape().Dimensions; len(d) != 4 || d[1] != c.size || d[2] != c.size || d[3] != 3 {
+			t.Fatalf("%dx%dx3: generated %v", c.size, c.size, d)
+		}
+		scores := model.MustCallOnce(tr.Backend, tr.Store, func(scope *model.Scope, x *Node) *Node {
+			return Discriminator(scope.In(ScopeDiscriminator), &tr.Config, x)
+		}, img)
+		if d := scores.Shape().Dimensions; len(d) != 1 || d[0] != 2 {
+			t.Errorf("%dx%dx3: D output %v, want [2]", c.size, c.size, d)
 		}
 	}
 }
