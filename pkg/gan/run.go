@@ -102,7 +102,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		return nil, err
 	}
 	if opts.Resume {
-		if _, err := LoadCheckpoint(t.Store, opts.Dir); err != nil {
+		if _, err := t.LoadCheckpoint(opts.Dir); err != nil {
 			return nil, err
 		}
 		// Keep the history up to the checkpoint: entries after it will be trained again.
@@ -222,7 +222,7 @@ func LoadRun(b compute.Backend, dir string) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := LoadCheckpoint(t.Store, dir); err != nil {
+	if _, err := t.LoadCheckpoint(dir); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -40,8 +40,13 @@ type Trainer struct {
 
 	sampler            *data.Sampler
 	step, dStep, gStep *model.Exec
-	generate           *model.Exec
 	dOpt, gOpt         optimizer.Interface
+
+	// generate is the inference graph of G. GoMLX embeds the variables of an inference graph as constants on
+	// backends that prefer it (the pure-Go backend does), so it is rebuilt when training has changed them:
+	// updates counts the training calls, generatedAt the count the graph was built at.
+	generate             *model.Exec
+	updates, generatedAt int64
 }
 
 // NewTrainer creates the store and the steps for cfg, training on set (nil for a Trainer that only samples).
@@ -71,11 +76,7 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 	var err error
 	if t.step, err = model.NewExec(b, t.Store, t.stepGraph(true, true)); err == nil {
 		if t.dStep, err = model.NewExec(b, t.Store, t.stepGraph(true, false)); err == nil {
-			if t.gStep, err = model.NewExec(b, t.Store, t.stepGraph(false, true)); err == nil {
-				t.generate, err = model.NewExec(b, t.Store, func(scope *model.Scope, z *Node) *Node {
-					return Generator(scope.In(ScopeGenerator), &t.Config, z)
-				})
-			}
+			t.gStep, err = model.NewExec(b, t.Store, t.stepGraph(false, true))
 		}
 	}
 	if err != nil {
@@ -218,6 +219,7 @@ func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
 	images, labels := t.sampler.Batch(batch)
 	defer images.MustFinalizeAll()
 	defer labels.MustFinalizeAll()
+	t.updates++
 	outs, err := exec.Call(images)
 	if err != nil {
 		return StepMetrics{}, errors.WithMessagef(err, "gan: training step %d", t.GlobalStep())
@@ -237,11 +239,29 @@ func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
 	return m, nil
 }
 
+// LoadCheckpoint loads runDir's checkpoint into the Trainer (see the package function LoadCheckpoint).
+func (t *Trainer) LoadCheckpoint(runDir string) (string, error) {
+	t.updates++ // the variables change: the generator graph must be rebuilt
+	return LoadCheckpoint(t.Store, runDir)
+}
+
 // Generate maps noise z [N, LatentDim] (float32) to images [N, H, W, C] in [-1, 1], in inference mode
 // (BatchNorm uses its running averages; nothing is updated).
 func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
 	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != t.Config.LatentDim || z.DType() != dtypes.Float32 {
 		return nil, errors.Errorf("gan: Generate needs float32 noise [N, %d], got %s", t.Config.LatentDim, z.Shape())
+	}
+	if t.generate == nil || t.generatedAt != t.updates {
+		if t.generate != nil {
+			t.generate.Finalize()
+		}
+		gen, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, z *Node) *Node {
+			return Generator(scope.In(ScopeGenerator), &t.Config, z)
+		})
+		if err != nil {
+			return nil, errors.WithMessage(err, "gan: building the generator")
+		}
+		t.generate, t.generatedAt = gen, t.updates
 	}
 	out, err := t.generate.Call(z)
 	if err != nil {

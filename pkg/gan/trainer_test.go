@@ -410,3 +410,32 @@ func TestLargerImages(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateFollowsTraining: samples drawn between training steps come from the current weights.
+func TestGenerateFollowsTraining(t *testing.T) {
+	tr := newTestTrainer(t, tinyConfig(ModelDCGAN))
+	z := Noise(4, tr.Config.LatentDim, 1)
+	var samples [][]float32
+	for range 2 {
+		for range 3 {
+			if _, err := tr.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		img, err := tr.Generate(z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples = append(samples, tensors.MustCopyFlatData[float32](img))
+	}
+	same := true
+	for i := range samples[0] {
+		if samples[0][i] != samples[1][i] {
+			same = false
+			break
+		}
+	}
+	if same {
+		t.Error("samples after 3 and after 6 steps are identical: Generate does not see the trained weights")
+	}
+}
