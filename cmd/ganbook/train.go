@@ -42,6 +42,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	lrG := fs.Float64("lr-g", def.LearningRateG, "Adam learning rate of the generator")
 	lrD := fs.Float64("lr-d", def.LearningRateD, "Adam learning rate of the discriminator")
 	smooth := fs.Float64("label-smoothing", 0, "one-sided label smoothing of the real targets (0 = off)")
+	ema := fs.Float64("ema", def.GenEMA, "decay of the moving average of G's weights that samples come from (0: the last weights)")
 	discBN := fs.Bool("disc-batchnorm", def.DiscBatchNorm, "BatchNorm in D after every convolution but the first (Radford et al.)")
 	out := fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
 	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
@@ -54,7 +55,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	cfg.Dataset, cfg.Steps, cfg.BatchSize, cfg.Seed, cfg.Loss = *dataset, *steps, *batch, *seed, *loss
 	cfg.LearningRateG, cfg.LearningRateD, cfg.LabelSmoothing = *lrG, *lrD, *smooth
 	cfg.CheckpointEvery, cfg.SampleEvery = *ckptEvery, *sampleEvery
-	cfg.DSteps, cfg.DiscBatchNorm = *dSteps, *discBN
+	cfg.DSteps, cfg.DiscBatchNorm, cfg.GenEMA = *dSteps, *discBN, *ema
 	if cfg.DSteps == 0 {
 		cfg.DSteps = 1
 		if cfg.Loss == gan.LossWGANGP {

@@ -55,6 +55,7 @@ type Config struct {
 	LabelSmoothing float64 `json:"label_smoothing"` // one-sided: real target 1-s for the sigmoid losses (Salimans et al. 2016); 0 = off
 	GPWeight       float64 `json:"gp_weight"`       // λ of WGAN-GP: 10 (Gulrajani et al. 2017)
 	Seed           int64   `json:"seed"`            // initial weights, noise and data order
+	GenEMA         float64 `json:"gen_ema"`         // samples come from a moving average of G's weights with this decay (0.999); 0 = the last weights
 
 	// Architecture (DCGAN): the generator maps z with a dense layer to [H0, W0, GenChannels[0]], then one
 	// transposed convolution per GenStrides entry, through GenChannels[1:] to the image's channels, where
@@ -84,7 +85,7 @@ func DefaultConfig(model string) Config {
 		Height: 28, Width: 28, Channels: 1,
 		LatentDim: 100, BatchSize: 64, Steps: 5000,
 		LearningRateG: 2e-4, LearningRateD: 2e-4, Beta1: 0.5, Beta2: 0.999, DSteps: 1,
-		GPWeight: 10, Seed: 1,
+		GPWeight: 10, Seed: 1, GenEMA: 0.999,
 		Kernel: 4, LeakySlope: 0.2, BNMomentum: 0.9, BNEpsilon: 1e-5, InitStd: 0.02,
 		CheckpointEvery: 500, SampleEvery: 250,
 	}
@@ -109,6 +110,7 @@ func TFTutorialDCGAN() Config {
 	c.GenChannels, c.GenStrides, c.DiscChannels = []int{256, 128, 64}, []int{1, 2, 2}, []int{64, 128}
 	c.Kernel, c.LeakySlope, c.GenLeaky, c.DiscDropout = 5, 0.3, true, 0.3
 	c.BNEpsilon, c.BNMomentum = 1e-3, 0.99
+	c.GenEMA = 0 // the peer samples its last weights: keep the step the same work
 	return c
 }
 
@@ -131,6 +133,8 @@ func (c *Config) Validate() error {
 		return bad("learning rates must be positive (got %g and %g)", c.LearningRateG, c.LearningRateD)
 	case c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1:
 		return bad("Adam betas must be in [0, 1) (got %g and %g)", c.Beta1, c.Beta2)
+	case c.GenEMA < 0 || c.GenEMA >= 1:
+		return bad("gen_ema %g must be in [0, 1): the decay of the generator's weight average, 0 to sample the last weights", c.GenEMA)
 	case c.LabelSmoothing < 0 || c.LabelSmoothing >= 0.5:
 		return bad("label smoothing %g must be in [0, 0.5)", c.LabelSmoothing)
 	case c.Loss == LossWGANGP && c.GPWeight <= 0:

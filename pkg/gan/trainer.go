@@ -131,6 +131,9 @@ func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real
 		}
 		if updateG {
 			t.gOpt.UpdateGraph(store.Scope("/"+ScopeGenerator), g, gLoss)
+			if cfg.GenEMA > 0 {
+				updateGeneratorEMA(store, g, cfg.GenEMA)
+			}
 		}
 		if updateD {
 			t.dOpt.UpdateGraph(store.Scope("/"+ScopeDiscriminator), g, dLoss)
@@ -246,7 +249,8 @@ func (t *Trainer) LoadCheckpoint(runDir string) (string, error) {
 }
 
 // Generate maps noise z [N, LatentDim] (float32) to images [N, H, W, C] in [-1, 1], in inference mode
-// (BatchNorm uses its running averages; nothing is updated).
+// (BatchNorm uses its running averages; nothing is updated), with the moving average of G's weights when
+// Config.GenEMA is set (see ScopeGeneratorEMA).
 func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
 	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != t.Config.LatentDim || z.DType() != dtypes.Float32 {
 		return nil, errors.Errorf("gan: Generate needs float32 noise [N, %d], got %s", t.Config.LatentDim, z.Shape())
@@ -256,7 +260,9 @@ func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
 			t.generate.Finalize()
 		}
 		gen, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, z *Node) *Node {
-			return Generator(scope.In(ScopeGenerator), &t.Config, z)
+			return withGeneratorEMA(t.Store, z.Graph(), t.Config.GenEMA, func() *Node {
+				return Generator(scope.In(ScopeGenerator), &t.Config, z)
+			})
 		})
 		if err != nil {
 			return nil, errors.WithMessage(err, "gan: building the generator")
