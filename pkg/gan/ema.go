@@ -3,13 +3,13 @@
 package gan
 
 import (
-	"math"
 	"strings"
 
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads best with dot-imported ops.
+	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
 // ScopeGeneratorEMA holds the exponential moving average of the generator's weights: the variable
@@ -18,12 +18,17 @@ import (
 // Sampling from the average of the generator's recent weights rather than from the last ones (Karras et al.
 // 2018, "Progressive Growing of GANs", section 4.1 and appendix A; Yazıcı et al. 2019, "The Unusual
 // Effectiveness of Averaging in GAN Training") removes much of the step-to-step noise of the adversarial game:
-// the same training run gives cleaner, more consistent samples. With Config.GenEMA = β each step does
+// the same training run gives cleaner, more consistent samples. With Config.GenEMA = β, step t does
 //
-//	ema ← β·ema + (1-β)·w
+//	d = min(β, (1+t)/(10+t)),   ema ← d·ema + (1-d)·w,   P ← d·P
 //
-// starting from zero, and sampling uses ema / (1 - β^t) after t steps (the bias correction of Adam).
+// starting from ema = 0 and P = 1, and sampling uses ema / (1 - P). The ramp of d (TensorFlow's
+// ExponentialMovingAverage with num_updates) keeps the average short while G still changes fast; dividing by
+// 1 - P, the total weight the average has given to the steps so far, removes the bias of starting at zero.
 const ScopeGeneratorEMA = "generator_ema"
+
+// emaProductName is the scalar variable holding P, the product of the decays so far.
+const emaProductName = "decay_product"
 
 // generatorVariables lists the trainable variables of G, in the store's order.
 func generatorVariables(store *model.Store) []*model.Variable {
@@ -44,25 +49,43 @@ func emaVariable(store *model.Store, v *model.Variable) *model.Variable {
 	return scope.WithInitializer(zero).VariableWithShape(name, v.Shape()).SetTrainable(false)
 }
 
-// updateGeneratorEMA adds G's (updated) weights to their moving averages, in a training graph.
-func updateGeneratorEMA(store *model.Store, g *Graph, decay float64) {
+// emaProduct returns (creating it at 1 if needed) the variable holding the product of the decays so far.
+func emaProduct(store *model.Store) *model.Variable {
+	one := func(g *Graph, s shapes.Shape) *Node { return Ones(g, s) }
+	return store.Scope("/"+ScopeGeneratorEMA).WithInitializer(one).
+		VariableWithShape(emaProductName, shapes.Make(dtypes.Float32)).SetTrainable(false)
+}
+
+// updateGeneratorEMA adds G's (updated) weights to their moving averages, in a training graph; step is the
+// global step before this update.
+func updateGeneratorEMA(store *model.Store, step *Node, decay float64) {
+	g := step.Graph()
+	t := ConvertDType(step, dtypes.Float32)
+	d := Min(Scalar(g, dtypes.Float32, decay), Div(AddScalar(t, 1), AddScalar(t, 10)))
 	for _, v := range generatorVariables(store) {
 		if !v.InUseByGraph(g) {
 			continue
 		}
 		ema := emaVariable(store, v)
-		ema.SetNodeValue(Add(MulScalar(ema.NodeValue(g), decay), MulScalar(v.NodeValue(g), 1-decay)))
+		dv := ConvertDType(d, v.DType())
+		ema.SetNodeValue(Add(Mul(dv, ema.NodeValue(g)), Mul(OneMinus(dv), v.NodeValue(g))))
 	}
+	p := emaProduct(store)
+	p.SetNodeValue(Mul(p.NodeValue(g), d))
 }
 
 // withGeneratorEMA builds fn with G's variables reading their bias-corrected moving averages (when there are
 // any), and restores them afterwards so the graph does not write the averages into the weights.
 func withGeneratorEMA(store *model.Store, g *Graph, decay float64, fn func() *Node) *Node {
-	steps := optimizer.GetGlobalStep(store)
-	if decay <= 0 || steps == 0 {
+	pVar := store.GetVariable("/" + ScopeGeneratorEMA + "/" + emaProductName)
+	if decay <= 0 || pVar == nil {
+		return fn() // no average yet
+	}
+	p := float64(tensors.ToScalar[float32](pVar.MustValue()))
+	if p >= 1 {
 		return fn()
 	}
-	correction := 1 / (1 - math.Pow(decay, float64(steps)))
+	correction := 1 / (1 - p)
 	var restore []func()
 	for _, v := range generatorVariables(store) {
 		dir, name := model.SplitPath(v.Path())

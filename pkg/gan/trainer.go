@@ -132,7 +132,7 @@ func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real
 		if updateG {
 			t.gOpt.UpdateGraph(store.Scope("/"+ScopeGenerator), g, gLoss)
 			if cfg.GenEMA > 0 {
-				updateGeneratorEMA(store, g, cfg.GenEMA)
+				updateGeneratorEMA(store, step0, cfg.GenEMA)
 			}
 		}
 		if updateD {

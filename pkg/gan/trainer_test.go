@@ -440,8 +440,9 @@ func TestGenerateFollowsTraining(t *testing.T) {
 	}
 }
 
-// TestGeneratorEMA checks the moving average against the weights it averages (decay 0.5, two steps:
-// ema = 0.25·w1 + 0.5·w2, sampled as ema / (1 - 0.25)), and that sampling uses it.
+// TestGeneratorEMA checks the moving average against the weights it averages: with β = 0.5 the decays of the
+// first two steps are min(0.5, 1/10) = 0.1 and min(0.5, 2/11) = 2/11, so ema = (2/11)·0.9·w1 + (9/11)·w2 and
+// the product of the decays is 0.1·2/11; and that sampling uses it.
 func TestGeneratorEMA(t *testing.T) {
 	cfg := tinyConfig(ModelDCGAN)
 	cfg.GenEMA = 0.5
@@ -460,9 +461,12 @@ func TestGeneratorEMA(t *testing.T) {
 	}
 	got := tensors.MustCopyFlatData[float32](ema.MustValue())
 	for i := range got {
-		if want := 0.25*w[0][i] + 0.5*w[1][i]; math.Abs(float64(got[i]-want)) > 1e-6 {
+		if want := (2.0/11)*0.9*w[0][i] + (9.0/11)*w[1][i]; math.Abs(float64(got[i]-want)) > 1e-6 {
 			t.Fatalf("ema[%d] = %g, want %g", i, got[i], want)
 		}
+	}
+	if p := tensors.ToScalar[float32](tr.Store.GetVariable("/" + ScopeGeneratorEMA + "/decay_product").MustValue()); math.Abs(float64(p)-0.1*2/11) > 1e-7 {
+		t.Errorf("decay product %g, want %g", p, 0.1*2/11)
 	}
 	z := Noise(3, cfg.LatentDim, 5)
 	withEMA, err := tr.Generate(z)
