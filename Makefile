@@ -16,7 +16,7 @@ build:
 # The main job a newcomer runs first: a DCGAN trained on MNIST on the pure-Go backend (about 10 minutes on 2
 # cores), a sample grid on disk and its scores. Run again, it resumes (or just re-scores) runs/demo.
 DEMO_DIR ?= runs/demo
-DEMO_STEPS ?= 3000
+DEMO_STEPS ?= 4500
 demo: build
 	./$(BIN) backend
 	@if [ -f $(DEMO_DIR)/config.json ]; then \

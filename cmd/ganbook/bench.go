@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -55,9 +54,7 @@ func runBench(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return printJSON(stdout, rep)
 	}
 	fmt.Fprintf(stdout, "backend: %s (convolutions lowered: %s), batch %d\n", rep.Backend, rep.Lowering, rep.Batch)
 	fmt.Fprintf(stdout, "MatMul 1024x1024: %.1f GFLOP/s\n", rep.MatMulGFLOPS)
@@ -101,9 +98,7 @@ func runBenchDCGAN(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return printJSON(stdout, rep)
 	}
 	fmt.Fprintf(stdout, "backend: %s\nganbook: %.1f ms/step (median of %d, batch %d), %.1f GFLOP/s\n",
 		rep.Backend, rep.MSPerStep, rep.Steps, rep.Batch, rep.GFLOPS)

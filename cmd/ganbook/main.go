@@ -14,6 +14,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -80,6 +81,13 @@ func names() []string {
 		out = append(out, c.name)
 	}
 	return out
+}
+
+// printJSON writes v as indented JSON, the form of every --json flag.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // oneLine keeps the first line of an error (wrapped errors may carry stack traces in %+v only).
