@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
 )
 
@@ -27,15 +26,11 @@ func runExport(args []string, stdout io.Writer) error {
 	if gan.HasCheckpoint(*out) {
 		return fmt.Errorf("export: %s already holds a checkpoint: remove it first or choose another --out", *out)
 	}
-	b, err := backend.New()
+	t, closeRun, err := openRun(*run)
 	if err != nil {
 		return err
 	}
-	defer b.Finalize()
-	t, err := gan.LoadRun(b, *run)
-	if err != nil {
-		return err
-	}
+	defer closeRun()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("export: %v", err)
 	}

@@ -17,6 +17,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/gan"
 	"io"
 	"os"
 	"strings"
@@ -81,6 +83,20 @@ func names() []string {
 		out = append(out, c.name)
 	}
 	return out
+}
+
+// openRun opens a run directory on the backend GOMLX_BACKEND selects; call the returned function when done.
+func openRun(dir string) (*gan.Trainer, func(), error) {
+	b, err := backend.New()
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := gan.LoadRun(b, dir)
+	if err != nil {
+		b.Finalize()
+		return nil, nil, err
+	}
+	return t, b.Finalize, nil
 }
 
 // printJSON writes v as indented JSON, the form of every --json flag.

@@ -8,9 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/data"
-	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/viz"
 )
 
@@ -34,15 +32,11 @@ func runSample(args []string, stdout io.Writer) error {
 	case *format != "png" && *format != "idx":
 		return fmt.Errorf("sample: unknown --format %q: use png or idx", *format)
 	}
-	b, err := backend.New()
+	t, closeRun, err := openRun(*run)
 	if err != nil {
 		return err
 	}
-	defer b.Finalize()
-	t, err := gan.LoadRun(b, *run)
-	if err != nil {
-		return err
-	}
+	defer closeRun()
 	cfg := t.Config
 	flat, err := t.Sample(*n, *seed)
 	if err != nil {
