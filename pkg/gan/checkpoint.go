@@ -69,6 +69,9 @@ func HasCheckpoint(runDir string) bool {
 // LoadCheckpoint loads runDir's latest checkpoint into the store, or the previous one if the latest is missing
 // or unreadable (an interrupted save, a damaged file). It returns the folder it loaded.
 //
+// For a Trainer's store call Trainer.LoadCheckpoint instead, so that its sampling graph is rebuilt with the
+// loaded weights.
+//
 // The variables the store already has (e.g. the random-number state a Trainer seeds) are replaced: GoMLX
 // v0.28.16's immediate loading only creates missing variables and leaves existing ones as they were.
 func LoadCheckpoint(store *model.Store, runDir string) (string, error) {
