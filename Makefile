@@ -6,7 +6,7 @@ export GOEXPERIMENT := simd
 GO ?= go
 BIN := bin/ganbook
 
-.PHONY: all build demo test check-fmt vet unit bench bench-dcgan bench-go fuzz clean
+.PHONY: all build demo test check-fmt vet unit kernel jupyter test-notebooks bench bench-dcgan bench-go fuzz clean
 
 all: build
 
@@ -16,7 +16,7 @@ build:
 # The main job a newcomer runs first: a DCGAN trained on MNIST on the pure-Go backend (about 10 minutes on 2
 # cores), a sample grid on disk and its scores. Run again, it resumes (or just re-scores) runs/demo.
 DEMO_DIR ?= runs/demo
-DEMO_STEPS ?= 5000
+DEMO_STEPS ?= 7000
 # The demo's one departure from DCGAN's settings: D learns at 4e-4 (G at 2e-4), a two-timescale rule (Heusel et
 # al. 2017) that keeps this small D from falling behind G in a short run.
 DEMO_FLAGS ?= --lr-d 4e-4
@@ -31,8 +31,10 @@ demo: build
 	./$(BIN) eval --run $(DEMO_DIR)
 	@echo "samples: $(DEMO_DIR)/samples.png"
 
-# The test command: formatting, go vet, then every package's tests (offline, CPU, a few minutes on 2 cores).
-test: check-fmt vet unit
+# The test command: formatting, go vet, every package's tests (offline, CPU, a few minutes on 2 cores), then
+# every notebook executed on the GoNB kernel (needs Debian's jupyter-notebook, jupyter-nbconvert, jupyter-client
+# and python3-nbclient; installs the kernel first).
+test: check-fmt vet unit test-notebooks
 
 check-fmt:
 	@out=$$(gofmt -l cmd pkg internal); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
@@ -42,6 +44,26 @@ vet:
 
 unit:
 	$(GO) test ./...
+
+# The GoNB kernel (GoNB v0.11.5, goimports and gopls from tools/go.mod, built into bin/), with GOTOOLCHAIN,
+# GOEXPERIMENT and PATH in its kernel.json. Safe to run again.
+kernel:
+	./scripts/install_kernel.sh
+
+# Installs the kernel, then opens the notebooks in JupyterLab if it is installed, else the classic Notebook,
+# on 127.0.0.1 only.
+JUPYTER_PORT ?= 8888
+jupyter: kernel
+	@if jupyter lab --version >/dev/null 2>&1; then \
+		jupyter lab --ip 127.0.0.1 --port $(JUPYTER_PORT) --notebook-dir notebooks; \
+	else \
+		jupyter notebook --ip 127.0.0.1 --port $(JUPYTER_PORT) --notebook-dir notebooks; \
+	fi
+
+# Executes every notebook headless and checks its figures (scripts/test_notebooks.sh); NOTEBOOKS=path runs one.
+NOTEBOOKS ?=
+test-notebooks: kernel
+	./scripts/test_notebooks.sh $(NOTEBOOKS)
 
 # Speed figures, printed (never asserted in tests).
 bench: build

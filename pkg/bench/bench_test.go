@@ -3,9 +3,13 @@
 package bench
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 
+	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -105,5 +109,57 @@ func BenchmarkGeneratorConvTranspose(b *testing.B) {
 func TestDCGANStepFLOPs(t *testing.T) {
 	if got := DCGANStepFLOPs(64) / 1e9; math.Abs(got-31.80) > 0.005 {
 		t.Errorf("DCGAN step: %.3f GFLOP, the peer counts 31.80", got)
+	}
+}
+
+// BenchmarkDCGANStep times whole training steps of the TensorFlow tutorial's DCGAN at batch 64 (what
+// `ganbook bench dcgan` reports), for profiling: go test -run '^$' -bench DCGANStep -cpuprofile cpu.out ./pkg/bench
+func BenchmarkDCGANStep(b *testing.B) {
+	set, err := data.Load("mnist", "train")
+	if err != nil {
+		b.Skip(err)
+	}
+	cfg := gan.TFTutorialDCGAN()
+	be, err := gobackend.New("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, err := gan.NewTrainer(be, cfg, set)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 3 {
+		if _, err := t.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := t.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(DCGANStepFLOPs(cfg.BatchSize)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkDCGANLayers times each convolution of the DCGAN suites alone, forward and backward, batch 64.
+func BenchmarkDCGANLayers(b *testing.B) {
+	for _, suite := range []ConvSuite{DiscriminatorSuite(64), GeneratorSuite(64)} {
+		in := slices.Clone(suite.Input)
+		for i, l := range suite.Layers {
+			one := ConvSuite{Name: suite.Name, Input: slices.Clone(in), Layers: []ConvLayer{l}}
+			for _, lowering := range []nn.Lowering{nn.Patches, nn.Col2Im} {
+				if lowering == nn.Col2Im && !l.Transposed {
+					continue
+				}
+				b.Run(fmt.Sprintf("%s%d/%s", suite.Name[:1], i+1, lowering), func(b *testing.B) { benchmarkSuite(b, one, lowering) })
+			}
+			if l.Transposed {
+				in[1], in[2] = in[1]*l.Stride, in[2]*l.Stride
+			} else {
+				in[1], in[2] = (in[1]+l.Stride-1)/l.Stride, (in[2]+l.Stride-1)/l.Stride
+			}
+			in[3] = l.OutChannels
+		}
 	}
 }

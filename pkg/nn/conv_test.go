@@ -224,7 +224,7 @@ func TestConvolve(t *testing.T) {
 				tensorOf(naiveConvT(geo, wf, kf), x.Shape().Dimensions...),
 				tensorOf(naiveKernelGrad(geo, xf, wf), k.Shape().Dimensions...),
 			}
-			for _, lowering := range []Lowering{Patches, Native} {
+			for _, lowering := range []Lowering{Patches, Col2Im, Native} {
 				outs := graph.MustExecOnceN(b, func(x, k, w *graph.Node) []*graph.Node {
 					y := Convolve(x, k, ConvOptions{Stride: c.stride, Padding: c.padding, Lowering: lowering})
 					grads := graph.Gradient(graph.ReduceAllSum(graph.Mul(y, w)), x, k)
@@ -269,7 +269,7 @@ func TestConvolveTranspose(t *testing.T) {
 				tensorOf(naiveConv(geo, wf, kf), y.Shape().Dimensions...),
 				tensorOf(naiveKernelGrad(geo, wf, yf), k.Shape().Dimensions...),
 			}
-			for _, lowering := range []Lowering{Patches, Native} {
+			for _, lowering := range []Lowering{Patches, Col2Im, Native} {
 				outs := graph.MustExecOnceN(b, func(y, k, wt *graph.Node) []*graph.Node {
 					out := ConvolveTranspose(y, k, ConvOptions{Stride: c.stride, Padding: c.padding, Lowering: lowering})
 					grads := graph.Gradient(graph.ReduceAllSum(graph.Mul(out, wt)), y, k)
