@@ -1,6 +1,48 @@
 // Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
 
 // Package viz draws what ganbook's GANs make and measure: image grids (gray or RGB, optionally labelled),
-// interpolation strips and loss curves. It writes PNG and SVG files for the command line and, in a GoNB
-// notebook, shows the same pictures inline. Everything is drawn in Go, offline: no JavaScript, no CDN.
+// latent traversals, interpolation strips, loss curves, 2-D scatter plots over a discriminator's heat map and
+// 1-D histograms with density curves. It writes PNG and SVG files for the command line and, in a GoNB notebook,
+// shows the same pictures inline, live during training too. Everything is drawn in Go, offline: no JavaScript,
+// no CDN, no font files.
+//
+// Images are float32 tensors [N, H, W, C] (or flat []float32) with values in [-1, 1], a generator's tanh output,
+// and C = 1 (gray) or 3 (RGB). Pictures are image.Image (*image.Gray or *image.RGBA); plots are SVG strings.
+//
+// Pictures (grid.go, font.go):
+//   - Grid, GridFromFlat: images in rows, with a border.
+//   - GridWith, GridFromFlatWith and GridOptions: the same with a text label under or above each cell and cells
+//     enlarged Scale times (nearest neighbour) so that labels fit under 28×28 digits. Labels use a built-in 5×8
+//     bitmap font covering printable ASCII.
+//   - TraversalGrid: rows × cols images with row labels at the left and column labels on top, for InfoGAN's
+//     latent traversals (one categorical value per row, a continuous code swept across the columns).
+//   - StripImage: one labelled row, for interpolations; RangeLabels makes labels such as "t=0.00" … "t=1.00".
+//   - EncodePNG, SavePNG.
+//
+// Plots (plot.go), each a self-contained SVG with axes, ticks and a legend in the Okabe–Ito palette:
+//   - LinePlotSVG with Series: loss curves.
+//   - ScatterSVG with Points and PlotOptions: 2-D toy data (real against generated samples), fixed or fitted
+//     axes, at most MaxPoints per set, over an optional heat map of a function in [0, 1] such as D(x, y),
+//     coloured by HeatColor: the view of GAN Lab (Kahng et al. 2018).
+//   - HistogramSVG with Histogram: 1-D samples as density histograms plus curves on the same x axis (p_data,
+//     p_g, D(x), D*(x)); SampleFunc turns a formula into a curve.
+//   - SaveSVG.
+//
+// Notebook (notebook.go), no-ops outside GoNB (InNotebook reports which), so commands and tests are unaffected:
+//   - Show (a picture as PNG), ShowImage (enlarged, crisp pixels), ShowSVG, ShowGrid.
+//   - LiveView: a training view redrawn in place at most every Every (0.5 s): a progress line (step/total,
+//     steps/s, ETA, metrics), the loss plot and the latest samples, then Done keeps the final state as a
+//     permanent output, which `jupyter nbconvert --execute` saves as text/html with the SVG and PNG inside.
+//     Outside a notebook it can write its status line to an io.Writer instead.
+//
+// A notebook cell, for instance:
+//
+//	img, err := viz.GridWith(images, viz.GridOptions{Cols: 8, Pad: 2, Scale: 2, Labels: labels})
+//	if err != nil {
+//		return err
+//	}
+//	viz.Show(img)
+//	viz.ShowSVG(viz.LinePlotSVG("losses", "step", []viz.Series{dLoss, gLoss}, 640, 300))
+//
+// pkg/viz is the only ganbook package that imports GoNB (github.com/janpfeifer/gonb/gonbui).
 package viz
