@@ -40,7 +40,7 @@ func runExport(args []string, stdout io.Writer) error {
 	if err := gan.ExportGenerator(t.Store, *out); err != nil {
 		return err
 	}
-	if err := t.SaveSamples(gan.Noise(64, t.Config.LatentDim, 1), filepath.Join(*out, "samples.png")); err != nil {
+	if err := t.SaveSamples(t.FixedLatent(1), filepath.Join(*out, "samples.png")); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", *run, t.GlobalStep(), *out)

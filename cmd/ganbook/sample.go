@@ -10,17 +10,23 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/viz"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 func runSample(args []string, stdout io.Writer) error {
-	fs := newFlags("sample", "sample --run DIR [--n 64] [--format png|idx] [--seed S] --out FILE", stdout)
+	fs := newFlags("sample", "sample --run DIR [--n 64] [--format png|idx] [--seed S] [--traverse categorical|cont0|cont1...] --out FILE", stdout)
 	run := fs.String("run", "", "run directory (made by `ganbook train`, or a pretrained/ one)")
 	n := fs.Int("n", 64, "number of samples")
 	format := fs.String("format", "png", "png (a grid) or idx (idx3-ubyte: uint8 N×H×W, or N×H×W×C for colour)")
 	seed := fs.Uint64("seed", 1, "seed of the noise")
 	out := fs.String("out", "", "output file")
+	traverse := fs.String("traverse", "", "InfoGAN: a PNG latent traversal instead of samples: categorical (its values across "+
+		"the columns, one noise per row) or contJ (continuous code J from -2 to 2 across, one categorical value per row)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *traverse != "" {
+		return sampleTraversal(*run, *traverse, *seed, *out, stdout)
 	}
 	switch {
 	case *run == "":
@@ -38,7 +44,7 @@ func runSample(args []string, stdout io.Writer) error {
 	}
 	defer closeRun()
 	cfg := t.Config
-	flat, err := t.Sample(*n, *seed)
+	flat, codes, err := t.SampleCodes(*n, *seed)
 	if err != nil {
 		return err
 	}
@@ -66,7 +72,68 @@ func runSample(args []string, stdout io.Writer) error {
 		if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("sample: writing %s: %v", *out, err)
 		}
+		if codes != nil {
+			// InfoGAN: the categorical code each sample was generated with, for outside scoring.
+			labels := make([]byte, len(codes))
+			for i, c := range codes {
+				labels[i] = byte(c)
+			}
+			buf.Reset()
+			if err := data.WriteIDX(&buf, []int{len(labels)}, labels); err != nil {
+				return err
+			}
+			if err := os.WriteFile(*out+".codes", buf.Bytes(), 0o644); err != nil {
+				return fmt.Errorf("sample: writing %s.codes: %v", *out, err)
+			}
+			fmt.Fprintf(stdout, "wrote the categorical code of each sample to %s.codes (idx1-ubyte)\n", *out)
+		}
 	}
 	fmt.Fprintf(stdout, "wrote %d samples of %s (step %d) to %s\n", *n, *run, t.GlobalStep(), *out)
+	return nil
+}
+
+// sampleTraversal writes an InfoGAN latent traversal grid (gan.Trainer.Traversal) as a PNG.
+func sampleTraversal(run, traverse string, seed uint64, out string, stdout io.Writer) error {
+	t, closeRun, err := openRun(run)
+	if err != nil {
+		return err
+	}
+	defer closeRun()
+	cont := -1
+	if traverse != "categorical" {
+		if _, err := fmt.Sscanf(traverse, "cont%d", &cont); err != nil || cont < 0 {
+			return fmt.Errorf("sample: unknown --traverse %q: use categorical, cont0, cont1, ...", traverse)
+		}
+	}
+	const cols = 10
+	z, rows, columns, err := t.Traversal(cont, cols, 8, -2, 2, seed)
+	if err != nil {
+		return fmt.Errorf("sample: %v", err)
+	}
+	flat, err := t.GenerateFlat(z, rows*columns)
+	if err != nil {
+		return err
+	}
+	cfg := t.Config
+	images := tensors.FromFlatDataAndDimensions(flat, rows*columns, cfg.Height, cfg.Width, cfg.Channels)
+	var rowLabels, colLabels []string
+	if cont < 0 {
+		for c := range columns {
+			colLabels = append(colLabels, fmt.Sprintf("c=%d", c))
+		}
+	} else {
+		for r := range rows {
+			rowLabels = append(rowLabels, fmt.Sprintf("c=%d", r))
+		}
+		colLabels = viz.RangeLabels("", -2, 2, columns)
+	}
+	img, err := viz.TraversalGrid(images, rows, columns, rowLabels, colLabels, viz.GridOptions{Pad: 2, Scale: 2})
+	if err != nil {
+		return err
+	}
+	if err := viz.SavePNG(out, img); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote a %dx%d traversal (%s) of %s (step %d) to %s\n", rows, columns, traverse, run, t.GlobalStep(), out)
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -16,7 +18,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/gan"
 )
 
-const trainSynopsis = "train gan|dcgan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
+const trainSynopsis = "train gan|dcgan|infogan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
 	"[--loss ns|minimax|ls|wgan-gp|hinge] [--out DIR] [--resume]"
 
 func runTrain(args []string, stdout io.Writer) error {
@@ -27,11 +29,16 @@ func runTrain(args []string, stdout io.Writer) error {
 	switch model {
 	case "classifier":
 		return runTrainClassifier(args, stdout)
-	case gan.ModelMLP, gan.ModelDCGAN:
+	case gan.ModelMLP, gan.ModelDCGAN, gan.FamilyInfoGAN:
 	default:
-		return fmt.Errorf("train: unknown model %q: use gan, dcgan or classifier", model)
+		return fmt.Errorf("train: unknown model %q: use gan, dcgan, infogan or classifier", model)
 	}
-	def := gan.DefaultConfig(model)
+	var def gan.Config
+	if model == gan.FamilyInfoGAN {
+		def = gan.DefaultInfoGANConfig()
+	} else {
+		def = gan.DefaultConfig(model)
+	}
 	fs := newFlags("train "+model, trainSynopsis, stdout)
 	dataset := fs.String("dataset", def.Dataset, "dataset: mnist or fashion")
 	steps := fs.Int("steps", def.Steps, "generator updates in the whole run (with --resume: the new total)")
@@ -48,9 +55,20 @@ func runTrain(args []string, stdout io.Writer) error {
 	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
 	ckptEvery := fs.Int("checkpoint-every", def.CheckpointEvery, "steps between checkpoints")
 	sampleEvery := fs.Int("sample-every", def.SampleEvery, "steps between sample grids")
+	latent := fs.Int("latent", def.LatentDim, "size of the noise z")
+	var categorical intList = def.Info.Categorical
+	continuous, lambdaCat, lambdaCont := def.Info.Continuous, def.Info.WeightCat, def.Info.WeightCont
+	if model == gan.FamilyInfoGAN {
+		fs.Var(&categorical, "categorical", "InfoGAN: the number of values of each categorical code, comma-separated")
+		fs.IntVar(&continuous, "continuous", continuous, "InfoGAN: the number of continuous codes, Unif(-1, 1)")
+		fs.Float64Var(&lambdaCat, "lambda-cat", lambdaCat, "InfoGAN: λ of the categorical codes' information term (0: the ablation, G ignores the codes)")
+		fs.Float64Var(&lambdaCont, "lambda-cont", lambdaCont, "InfoGAN: λ of the continuous codes' information term")
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	def.LatentDim = *latent
+	def.Info.Categorical, def.Info.Continuous, def.Info.WeightCat, def.Info.WeightCont = categorical, continuous, lambdaCat, lambdaCont
 	cfg := def
 	cfg.Dataset, cfg.Steps, cfg.BatchSize, cfg.Seed, cfg.Loss = *dataset, *steps, *batch, *seed, *loss
 	cfg.LearningRateG, cfg.LearningRateD, cfg.LabelSmoothing = *lrG, *lrD, *smooth
@@ -80,6 +98,12 @@ func runTrain(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "training %s\nbackend: %s\nrun directory: %s (Ctrl-C saves a checkpoint and stops; --resume continues)\n",
 		cfg, backend.Describe(b), *out)
 	bar := newProgressBar(stdout)
+	bar.entropy = cfg.Info.Entropy()
+	if *resume {
+		if stored, err := gan.ReadConfig(filepath.Join(*out, gan.ConfigFile)); err == nil {
+			bar.entropy = stored.Info.Entropy()
+		}
+	}
 	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *resume, Progress: bar.update})
 	bar.done()
 	if ctx.Err() != nil && t != nil {
@@ -97,9 +121,10 @@ func runTrain(args []string, stdout io.Writer) error {
 
 // progressBar prints one line per update, redrawn in place on a terminal.
 type progressBar struct {
-	w     io.Writer
-	tty   bool
-	drawn bool
+	w       io.Writer
+	tty     bool
+	drawn   bool
+	entropy float64 // InfoGAN's H(c): the progress line shows L_I beside it
 }
 
 func newProgressBar(w io.Writer) *progressBar {
@@ -118,6 +143,9 @@ func (p *progressBar) update(pr gan.Progress) {
 	bar := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
 	line := fmt.Sprintf("step %d/%d [%s] %.2f steps/s ETA %s | D %.3f G %.3f | D(x) %.2f D(G(z)) %.2f",
 		pr.Step, pr.Total, bar, pr.StepsPerSec, pr.ETA.Round(time.Second), pr.Last.DLoss, pr.Last.GLoss, pr.Last.DReal, pr.Last.DFake)
+	if p.entropy > 0 {
+		line += fmt.Sprintf(" | L_I %.3f of H(c) %.3f nats", pr.Last.Info, p.entropy)
+	}
 	if pr.Checkpointed {
 		line += " [saved]"
 	}
@@ -133,4 +161,30 @@ func (p *progressBar) done() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// intList is a comma-separated list of ints as a flag value.
+type intList []int
+
+func (l *intList) String() string {
+	parts := make([]string, len(*l))
+	for i, v := range *l {
+		parts[i] = strconv.Itoa(v)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *intList) Set(s string) error {
+	*l = nil
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil {
+			return fmt.Errorf("%q is not a comma-separated list of integers", s)
+		}
+		*l = append(*l, v)
+	}
+	return nil
 }

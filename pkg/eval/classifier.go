@@ -107,6 +107,8 @@ type Classifier struct {
 	predict   *model.Exec   // inference graph, compiled on first use
 	testSet   *data.Set     // the dataset's test split, loaded on first use
 	testStats *featureStats // mean and covariance of the test set's features, computed on first use
+	// testClassStats[k]: those of the test images of class k, computed with testStats
+	testClassStats []*featureStats
 }
 
 // Network builds the classifier on images x [B, 28, 28, 1] in [-1, 1] under scope and returns its logits

@@ -12,6 +12,9 @@
 //   - scores.go: Scores, Classifier.Score and ReferenceScores, and the pure functions InceptionScore and
 //     FrechetDistance, usable on any probabilities or features (in notebooks, say).
 //   - linalg.go: the symmetric eigendecomposition (Jacobi) and matrix square root behind FrechetDistance.
+//   - assign.go: scores of labelled samples: Classifier.ConditionalScores (conditional GANs: accuracy and
+//     Fréchet distance per requested class) and Classifier.CodeAccuracy (InfoGAN: how well a categorical code
+//     matches the classes), on top of Hungarian (minimum-cost assignment), Confusion and BestMapping.
 //
 // Usage:
 //

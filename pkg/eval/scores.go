@@ -198,6 +198,12 @@ func (c *Classifier) Score(images []float32, n int) (*Scores, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.scoresOf(probs, features)
+}
+
+// scoresOf returns the Scores of images from the classifier's probabilities and features of them. c.mu is held.
+func (c *Classifier) scoresOf(probs, features [][]float64) (*Scores, error) {
+	n := len(probs)
 	ref, err := c.referenceStats()
 	if err != nil {
 		return nil, err
@@ -223,7 +229,8 @@ func (c *Classifier) Score(images []float32, n int) (*Scores, error) {
 	return s, nil
 }
 
-// referenceStats returns the feature statistics of the test set, computing them on first use. c.mu is held.
+// referenceStats returns the feature statistics of the test set, computing them on first use together with
+// those of each class of it (c.testClassStats, for ConditionalScores). c.mu is held.
 func (c *Classifier) referenceStats() (*featureStats, error) {
 	if c.testStats != nil {
 		return c.testStats, nil
@@ -240,7 +247,22 @@ func (c *Classifier) referenceStats() (*featureStats, error) {
 	if err != nil {
 		return nil, errors.WithMessage(err, "eval: the classifier's features of the test set")
 	}
-	c.testStats = stats
+	byClass := make([][][]float64, NumClasses)
+	for i, f := range features {
+		label := int(test.Labels[i])
+		if label >= NumClasses {
+			return nil, errors.Errorf("eval: test image %d of %s has label %d; the classifier knows %d classes",
+				i, c.Dataset, label, NumClasses)
+		}
+		byClass[label] = append(byClass[label], f)
+	}
+	classStats := make([]*featureStats, NumClasses)
+	for k, rows := range byClass {
+		if classStats[k], err = statsOf(rows); err != nil {
+			return nil, errors.WithMessagef(err, "eval: the classifier's features of the test images of class %d", k)
+		}
+	}
+	c.testStats, c.testClassStats = stats, classStats
 	return stats, nil
 }
 

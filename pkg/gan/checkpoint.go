@@ -32,10 +32,18 @@ func SaveCheckpoint(store *model.Store, runDir string) error {
 
 // ExportGenerator writes into runDir a checkpoint holding only what sampling needs: the generator's weights and
 // BatchNorm statistics, plus the global step (a few MB for a DCGAN, against ~3x that with D and Adam's state).
+//
+// An InfoGAN's export also keeps D's network and its Q head (not their optimizers' state): Q reads the
+// categorical code of real images, which `ganbook eval` scores.
 func ExportGenerator(store *model.Store, runDir string) error {
+	hasQ := store.Scope("/"+ScopeDiscriminator+"/"+ScopeQ).NumVariables() > 0
 	var exclude []*model.Variable
 	for v := range store.IterVariables() {
-		if !strings.HasPrefix(v.Scope(), "/"+ScopeGenerator) && v.Name() != "global_step" {
+		keep := strings.HasPrefix(v.Scope(), "/"+ScopeGenerator) || v.Name() == "global_step"
+		if hasQ && strings.HasPrefix(v.Scope(), "/"+ScopeDiscriminator) {
+			keep = !strings.Contains(v.Scope(), "Optimizer") && !strings.Contains(v.Scope(), "/optimizers")
+		}
+		if !keep {
 			exclude = append(exclude, v)
 		}
 	}

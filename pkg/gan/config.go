@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"os"
 	"slices"
@@ -76,7 +77,28 @@ type Config struct {
 
 	CheckpointEvery int `json:"checkpoint_every"` // steps between checkpoints
 	SampleEvery     int `json:"sample_every"`     // steps between sample grids written to samples/
+
+	// Info, when it has codes, makes the run an InfoGAN (Chen et al. 2016; pkg/infogan): G's input is z and the
+	// codes, a Q head on D's trunk reads the codes back, and both G and Q minimise -λ·L_I.
+	Info infogan.Codes `json:"info"`
 }
+
+// Families of GANs a Config describes.
+const (
+	FamilyGAN     = "gan"     // an unconditional GAN (MLP or DCGAN)
+	FamilyInfoGAN = "infogan" // with latent codes and a Q head
+)
+
+// Family is FamilyInfoGAN when the config has InfoGAN codes, else FamilyGAN.
+func (c *Config) Family() string {
+	if c.Info.Enabled() {
+		return FamilyInfoGAN
+	}
+	return FamilyGAN
+}
+
+// GenInputDim is the width of the generator's input: the noise z and, for InfoGAN, the codes.
+func (c *Config) GenInputDim() int { return c.LatentDim + c.Info.Dim() }
 
 // DefaultConfig returns the paper settings for model (ModelMLP or ModelDCGAN) on 28x28 MNIST.
 func DefaultConfig(model string) Config {
@@ -97,6 +119,18 @@ func DefaultConfig(model string) Config {
 		// A DCGAN sized for 28x28 on a laptop: G dense -> 7x7x128 -> 14x14x64 -> 28x28x1, D 64 -> 128.
 		c.GenChannels, c.GenStrides, c.DiscChannels = []int{128, 64}, []int{2, 2}, []int{64, 128}
 	}
+	return c
+}
+
+// DefaultInfoGANConfig returns the InfoGAN of Chen et al. 2016 for MNIST on ganbook's DCGAN: 62 noise
+// dimensions, one Cat(10) and two Unif(-1, 1) codes with λ 1 and 0.1 (infogan.MNISTCodes), BatchNorm in D, and
+// the paper's learning rates (D 2e-4, G 1e-3).
+func DefaultInfoGANConfig() Config {
+	c := DefaultConfig(ModelDCGAN)
+	c.LatentDim = 62
+	c.Info = infogan.MNISTCodes()
+	c.DiscBatchNorm = true
+	c.LearningRateG = 1e-3
 	return c
 }
 
@@ -149,6 +183,13 @@ func (c *Config) Validate() error {
 		return bad("unknown lowering %q: use auto, native or patches", c.Lowering)
 	case c.CheckpointEvery <= 0 || c.SampleEvery <= 0:
 		return bad("checkpoint_every and sample_every must be positive")
+	case c.Info.Continuous < 0 || c.Info.WeightCat < 0 || c.Info.WeightCont < 0 || c.Info.QHidden < 0:
+		return bad("info: continuous, the weights λ and q_hidden must not be negative")
+	}
+	for _, k := range c.Info.Categorical {
+		if k < 2 {
+			return bad("info: a categorical code needs at least 2 values, got %v", c.Info.Categorical)
+		}
 	}
 	if c.Model == ModelDCGAN {
 		if len(c.GenStrides) != len(c.GenChannels) {
@@ -199,8 +240,13 @@ func ReadConfig(path string) (Config, error) {
 
 // String is a one-line summary of the run's settings.
 func (c Config) String() string {
+	family := c.Model
+	if c.Info.Enabled() {
+		family = fmt.Sprintf("infogan (%s, codes cat %v cont %d, λ %g/%g)", c.Model, c.Info.Categorical,
+			c.Info.Continuous, c.Info.WeightCat, c.Info.WeightCont)
+	}
 	return fmt.Sprintf("%s on %s, %s loss, batch %d, %d steps, lr G %g D %g, seed %d",
-		c.Model, c.Dataset, c.Loss, c.BatchSize, c.Steps, c.LearningRateG, c.LearningRateD, c.Seed)
+		family, c.Dataset, c.Loss, c.BatchSize, c.Steps, c.LearningRateG, c.LearningRateD, c.Seed)
 }
 
 // ConvLowering is the pkg/nn lowering the config selects.

@@ -3,6 +3,7 @@
 package gan
 
 import (
+	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // model code reads best with dot-imported ops.
@@ -82,6 +83,13 @@ func Generator(scope *model.Scope, cfg *Config, z *Node) *Node {
 //
 // MLP: dense layers of DiscChannels units with LeakyReLU.
 func Discriminator(scope *model.Scope, cfg *Config, x *Node) *Node {
+	out, _ := DiscriminatorFeatures(scope, cfg, x)
+	return out
+}
+
+// DiscriminatorFeatures is Discriminator that also returns the features [B, F] its last dense layer reads: the
+// shared trunk that InfoGAN's Q head sits on.
+func DiscriminatorFeatures(scope *model.Scope, cfg *Config, x *Node) (out, features *Node) {
 	scope = withInit(scope, cfg)
 	batch := x.Shape().Dimensions[0]
 	if cfg.Model == ModelMLP {
@@ -89,7 +97,7 @@ func Discriminator(scope *model.Scope, cfg *Config, x *Node) *Node {
 		for i, units := range cfg.DiscChannels {
 			h = nn.LeakyReLU(dense(scope.In("fc%d", i+1), h, units, true), cfg.LeakySlope)
 		}
-		return Reshape(dense(scope.In("out"), h, 1, true), batch)
+		return Reshape(dense(scope.In("out"), h, 1, true), batch), h
 	}
 	h := x
 	for i, channels := range cfg.DiscChannels {
@@ -104,7 +112,16 @@ func Discriminator(scope *model.Scope, cfg *Config, x *Node) *Node {
 			h = layers.DropoutStatic(scope, h, cfg.DiscDropout)
 		}
 	}
-	return Reshape(dense(scope.In("out"), Reshape(h, batch, -1), 1, true), batch)
+	features = Reshape(h, batch, -1)
+	return Reshape(dense(scope.In("out"), features, 1, true), batch), features
+}
+
+// ScopeQ is the scope of InfoGAN's Q head, inside D's scope so that D's optimizer trains it with the trunk.
+const ScopeQ = "q"
+
+// qHead is InfoGAN's Q on D's features (pkg/infogan), its variables in /discriminator/q.
+func qHead(scope *model.Scope, cfg *Config, features *Node) infogan.QOutput {
+	return cfg.Info.QHead(scope.At(ScopeDiscriminator).At(ScopeQ), features)
 }
 
 // withInit sets DCGAN's N(0, InitStd) initializer (Radford et al. 2015, section 4) on the network's scope; the MLP

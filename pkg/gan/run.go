@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
@@ -50,6 +51,7 @@ type MetricsEntry struct {
 	GLoss float64 `json:"g_loss"`
 	DReal float64 `json:"d_real"`
 	DFake float64 `json:"d_fake"`
+	Info  float64 `json:"info_bound,omitempty"` // InfoGAN's L_I in nats (see StepMetrics.Info)
 }
 
 // Metrics is the content of metrics.json.
@@ -115,7 +117,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	if err := WriteConfig(filepath.Join(opts.Dir, ConfigFile), cfg); err != nil {
 		return nil, err
 	}
-	fixedNoise := Noise(64, cfg.LatentDim, uint64(cfg.Seed))
+	fixedNoise := t.FixedLatent(uint64(cfg.Seed))
 	defer fixedNoise.MustFinalizeAll()
 
 	save := func() error {
@@ -139,12 +141,14 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 			return t, err // the last good checkpoint stays as it was
 		}
 		acc.DLoss, acc.GLoss, acc.DReal, acc.DFake = acc.DLoss+m.DLoss, acc.GLoss+m.GLoss, acc.DReal+m.DReal, acc.DFake+m.DFake
+		acc.Info += m.Info
 		accN++
 		step := m.Step
 		checkpointed := false
 		if step%int64(opts.LogEvery) == 0 || step == total {
 			n := float64(accN)
-			entry := MetricsEntry{Step: step, DLoss: acc.DLoss / n, GLoss: acc.GLoss / n, DReal: acc.DReal / n, DFake: acc.DFake / n}
+			entry := MetricsEntry{Step: step, DLoss: acc.DLoss / n, GLoss: acc.GLoss / n, DReal: acc.DReal / n, DFake: acc.DFake / n,
+				Info: acc.Info / n}
 			metrics.History = append(metrics.History, entry)
 			acc, accN = MetricsEntry{}, 0
 			if step%int64(cfg.CheckpointEvery) == 0 {
@@ -202,12 +206,19 @@ func writeMetrics(dir string, m *Metrics) error {
 	if err := atomicfile.WriteFile(filepath.Join(dir, MetricsFile), append(b, '\n')); err != nil {
 		return errors.WithMessage(err, "gan: saving the metrics")
 	}
-	var steps, dl, gl []float64
+	var steps, dl, gl, li, hc []float64
 	for _, e := range m.History {
 		steps, dl, gl = append(steps, float64(e.Step)), append(dl, e.DLoss), append(gl, e.GLoss)
+		li, hc = append(li, e.Info), append(hc, m.Config.Info.Entropy())
 	}
-	svg := viz.LinePlotSVG(fmt.Sprintf("%s on %s (%s loss)", m.Config.Model, m.Config.Dataset, m.Config.Loss), "step",
-		[]viz.Series{{Name: "D loss", X: steps, Y: dl}, {Name: "G loss", X: steps, Y: gl}}, 720, 360)
+	series := []viz.Series{{Name: "D loss", X: steps, Y: dl}, {Name: "G loss", X: steps, Y: gl}}
+	title := fmt.Sprintf("%s on %s (%s loss)", m.Config.Model, m.Config.Dataset, m.Config.Loss)
+	if m.Config.Info.Enabled() {
+		title = fmt.Sprintf("InfoGAN on %s (%s loss, λ %g/%g)", m.Config.Dataset, m.Config.Loss, m.Config.Info.WeightCat, m.Config.Info.WeightCont)
+		series = append(series, viz.Series{Name: "L_I (nats)", X: steps, Y: li},
+			viz.Series{Name: "H(c)", X: steps, Y: hc, Dashed: true})
+	}
+	svg := viz.LinePlotSVG(title, "step", series, 720, 360)
 	return viz.SaveSVG(filepath.Join(dir, LossPlotFile), svg)
 }
 
@@ -228,18 +239,93 @@ func LoadRun(b compute.Backend, dir string) (*Trainer, error) {
 	return t, nil
 }
 
-// Sample generates n images from noise drawn with seed, in batches of at most 256, and returns them flat
-// ([n·H·W·C] float32 in [-1, 1]).
+// Sample generates n images from noise (and, for InfoGAN, codes) drawn with seed, in batches of at most 256, and
+// returns them flat ([n·H·W·C] float32 in [-1, 1]).
 func (t *Trainer) Sample(n int, seed uint64) ([]float32, error) {
+	images, _, err := t.SampleCodes(n, seed)
+	return images, err
+}
+
+// SampleCodes is Sample that also returns, for InfoGAN, the value of each sample's first categorical code
+// (nil for other GANs).
+func (t *Trainer) SampleCodes(n int, seed uint64) (images []float32, codes []int, err error) {
+	z, cats := t.Latent(n, seed)
+	if len(cats) > 0 {
+		codes = cats[0]
+	}
+	images, err = t.GenerateFlat(z, n)
+	return images, codes, err
+}
+
+// Latent draws the generator's input for n samples from seed: z ~ N(0, I) (Noise(n, LatentDim, seed)), then
+// for InfoGAN the codes from their priors, each categorical code's value returned in cats (one slice per code).
+func (t *Trainer) Latent(n int, seed uint64) (z []float32, cats [][]int) {
+	cfg := &t.Config
+	noise := tensors.MustCopyFlatData[float32](Noise(n, cfg.LatentDim, seed))
+	if !cfg.Info.Enabled() {
+		return noise, nil
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x636f_6465_73)) // "codes"
+	cats = make([][]int, len(cfg.Info.Categorical))
+	width := cfg.GenInputDim()
+	z = make([]float32, 0, n*width)
+	for i := range n {
+		z = append(z, noise[i*cfg.LatentDim:(i+1)*cfg.LatentDim]...)
+		for c, k := range cfg.Info.Categorical {
+			v := rng.IntN(k)
+			cats[c] = append(cats[c], v)
+			for j := range k {
+				z = append(z, float32(b2f(j == v)))
+			}
+		}
+		for range cfg.Info.Continuous {
+			z = append(z, float32(2*rng.Float64()-1))
+		}
+	}
+	return z, cats
+}
+
+// FixedLatent is the input of the sample grids a run saves as it trains: 64 draws of Latent for seed, except
+// that InfoGAN's first categorical code cycles through its values along each row of 8 (or 10 for 10 values)
+// so that the grid shows what the code controls.
+func (t *Trainer) FixedLatent(seed uint64) *tensors.Tensor {
+	cfg := &t.Config
+	z, _ := t.Latent(64, seed)
+	width := cfg.GenInputDim()
+	if cfg.Info.Enabled() && len(cfg.Info.Categorical) > 0 {
+		k := cfg.Info.Categorical[0]
+		for i := range 64 {
+			row := z[i*width+cfg.LatentDim : i*width+cfg.LatentDim+k]
+			for j := range row {
+				row[j] = float32(b2f(j == i%8%k))
+			}
+		}
+	}
+	return tensorFrom(z, 64, width)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// GenerateFlat maps n generator inputs z (flat, [n·GenInputDim]) to images, in batches of at most 256, and
+// returns them flat ([n·H·W·C] float32 in [-1, 1]).
+func (t *Trainer) GenerateFlat(z []float32, n int) ([]float32, error) {
 	const batch = 256
-	z := tensors.MustCopyFlatData[float32](Noise(n, t.Config.LatentDim, seed))
+	width := t.Config.GenInputDim()
+	if len(z) != n*width {
+		return nil, errors.Errorf("gan: %d inputs of width %d need %d numbers, got %d", n, width, n*width, len(z))
+	}
 	var out []float32
 	for i := 0; i < n; i += batch {
 		m := min(batch, n-i)
 		// Every call uses the same batch shape (padded with zeros) so one graph serves all.
-		chunk := make([]float32, batch*t.Config.LatentDim)
-		copy(chunk, z[i*t.Config.LatentDim:(i+m)*t.Config.LatentDim])
-		images, err := t.Generate(tensorFrom(chunk, batch, t.Config.LatentDim))
+		chunk := make([]float32, batch*width)
+		copy(chunk, z[i*width:(i+m)*width])
+		images, err := t.Generate(tensorFrom(chunk, batch, width))
 		if err != nil {
 			return nil, err
 		}
@@ -248,4 +334,61 @@ func (t *Trainer) Sample(n int, seed uint64) ([]float32, error) {
 		out = append(out, flat[:m*t.Config.Height*t.Config.Width*t.Config.Channels]...)
 	}
 	return out, nil
+}
+
+// Traversal builds the generator inputs of an InfoGAN latent traversal (Chen et al. 2016, Figure 2), from one
+// noise vector drawn with seed and the other codes at their centre (continuous codes 0, other categorical codes
+// 0):
+//
+//   - cont ≥ 0: one row per value of the first categorical code, the continuous code cont swept from lo to hi
+//     across cols columns (e.g. -2 to 2: beyond the training range [-1, 1], as the paper shows);
+//   - cont < 0: one row per noise vector (rows of them, each drawn from seed+row), the first categorical code's
+//     values across the columns.
+//
+// It returns the flat inputs [rows·cols·GenInputDim] and the grid's rows and cols.
+func (t *Trainer) Traversal(cont, cols, rowsNoise int, lo, hi float64, seed uint64) (z []float32, rows, columns int, err error) {
+	cfg := &t.Config
+	if !cfg.Info.Enabled() || len(cfg.Info.Categorical) == 0 {
+		return nil, 0, 0, errors.New("gan: a traversal needs an InfoGAN with a categorical code")
+	}
+	if cont >= cfg.Info.Continuous {
+		return nil, 0, 0, errors.Errorf("gan: continuous code %d does not exist: the run has %d", cont, cfg.Info.Continuous)
+	}
+	k := cfg.Info.Categorical[0]
+	width := cfg.GenInputDim()
+	input := func(noise []float32, cat int, contValue float64) []float32 {
+		v := make([]float32, 0, width)
+		v = append(v, noise...)
+		for c, kc := range cfg.Info.Categorical {
+			for j := range kc {
+				v = append(v, float32(b2f((c == 0 && j == cat) || (c > 0 && j == 0))))
+			}
+		}
+		for j := range cfg.Info.Continuous {
+			v = append(v, float32(b2f(j == cont)*contValue))
+		}
+		return v
+	}
+	if cont < 0 {
+		rows, columns = rowsNoise, k
+		for r := range rows {
+			noise := tensors.MustCopyFlatData[float32](Noise(1, cfg.LatentDim, seed+uint64(r)))
+			for c := range k {
+				z = append(z, input(noise, c, 0)...)
+			}
+		}
+		return z, rows, columns, nil
+	}
+	noise := tensors.MustCopyFlatData[float32](Noise(1, cfg.LatentDim, seed))
+	rows, columns = k, cols
+	for r := range k {
+		for c := range cols {
+			x := lo
+			if cols > 1 {
+				x = lo + (hi-lo)*float64(c)/float64(cols-1)
+			}
+			z = append(z, input(noise, r, x)...)
+		}
+	}
+	return z, rows, columns, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -20,8 +21,9 @@ import (
 // on the generated batch: probabilities σ(logit) for the sigmoid losses (ns, minimax), raw scores otherwise.
 type StepMetrics struct {
 	Step         int64   `json:"step"` // the global step after this step
-	DLoss, GLoss float64 // the losses each network minimized
+	DLoss, GLoss float64 // the losses each network minimized (for InfoGAN, with Q's and G's information terms)
 	DReal, DFake float64
+	Info         float64 // InfoGAN: L_I = E log Q(c|G(z,c)) + H(c) of the categorical codes, in nats (≤ H(c)); else 0
 }
 
 // Trainer holds a GAN's variables (G, D, both optimizers' state, the random-number state) and its compiled
@@ -86,7 +88,8 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 }
 
 // stepGraph builds a training step that updates D, G or both. Its outputs are
-// [dLoss, gLoss, mean D(x), mean D(G(z))]; an output of a network not updated is 0.
+// [dLoss, gLoss, mean D(x), mean D(G(z)), L_I]; an output of a network not updated is 0, and L_I (InfoGAN's
+// bound for its categorical codes, in nats) is 0 for other GANs.
 func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real *Node) []*Node {
 	cfg := &t.Config
 	return func(scope *model.Scope, real *Node) []*Node {
@@ -96,30 +99,47 @@ func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real
 		step0 := globalStep.NodeValue(g)
 		batch := real.Shape().Dimensions[0]
 		z := scope.RandomNormal(g, shapes.Make(real.DType(), batch, cfg.LatentDim))
+		info := cfg.Info.Enabled()
+		var codes infogan.Sample
+		if info {
+			codes = cfg.Info.Draw(scope, g, real.DType(), batch)
+			z = Concatenate([]*Node{z, codes.Vector}, -1)
+		}
 		fake := Generator(scope.In(ScopeGenerator), cfg, z) // [B, H, W, C]
 		discriminator := func(x *Node) *Node {
 			return Discriminator(scope.Shared(ScopeDiscriminator), cfg, x)
 		}
 		zero := ScalarZero(g, real.DType())
-		dLoss, gLoss, dReal, dFake := zero, zero, zero, zero
-		var realOut, fakeOut *Node
+		dLoss, gLoss, dReal, dFake, infoBound := zero, zero, zero, zero, zero
+		var realOut, fakeOut, fakeFeatures *Node
 		dScope := scope.In(ScopeDiscriminator) // the first use of D in this graph creates its variables
 		if updateD {
 			realOut = Discriminator(dScope, cfg, real)
 		}
 		if updateD && !updateG {
-			fakeOut = discriminator(StopGradient(fake)) // D's loss must not reach G: PyTorch's .detach()
+			// D's loss must not reach G: PyTorch's .detach()
+			fakeOut, fakeFeatures = DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, StopGradient(fake))
 		} else if updateD {
-			fakeOut = discriminator(fake)
+			fakeOut, fakeFeatures = DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, fake)
 		} else {
-			fakeOut = Discriminator(dScope, cfg, fake)
+			fakeOut, fakeFeatures = DiscriminatorFeatures(dScope, cfg, fake)
 		}
 		dFake = meanOutput(cfg, fakeOut)
+		// InfoGAN: Q reads the codes back from D's features of the generated batch. G adds -λ·L_I to its loss,
+		// D adds Q's version of it (its optimizer trains Q's head and the shared trunk).
+		var terms infogan.Terms
+		if info {
+			terms = cfg.Info.Objective(qHead(scope, cfg, fakeFeatures), codes)
+			infoBound = StopGradient(terms.LowerBound)
+		}
 		// Both losses are built before either update, so both gradients are taken at the same weights: each
 		// optimizer differentiates only its own network's variables, so D's loss does not move G and G's loss
 		// does not move D, even though they share the forward pass D(G(z)).
 		if updateG {
 			gLoss = generatorLoss(cfg, fakeOut)
+			if info {
+				gLoss = Add(gLoss, terms.Loss)
+			}
 		}
 		if updateD {
 			dLoss = discriminatorLoss(cfg, realOut, fakeOut)
@@ -128,6 +148,9 @@ func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real
 				dLoss = Add(dLoss, MulScalar(GradientPenalty(discriminator, real, fake, eps), cfg.GPWeight))
 			}
 			dReal = meanOutput(cfg, realOut)
+			if info {
+				dLoss = Add(dLoss, terms.QLoss)
+			}
 		}
 		if updateG {
 			t.gOpt.UpdateGraph(store.Scope("/"+ScopeGenerator), g, gLoss)
@@ -143,7 +166,7 @@ func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real
 		} else {
 			globalStep.SetNodeValue(step0) // D-only updates are part of the next step
 		}
-		return []*Node{dLoss, gLoss, dReal, dFake}
+		return []*Node{dLoss, gLoss, dReal, dFake, infoBound}
 	}
 }
 
@@ -232,7 +255,7 @@ func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
 		vals[i] = float64(tensors.ToScalar[float32](o))
 		o.MustFinalizeAll()
 	}
-	m := StepMetrics{Step: t.GlobalStep(), DLoss: vals[0], GLoss: vals[1], DReal: vals[2], DFake: vals[3]}
+	m := StepMetrics{Step: t.GlobalStep(), DLoss: vals[0], GLoss: vals[1], DReal: vals[2], DFake: vals[3], Info: vals[4]}
 	for i, name := range []string{"D loss", "G loss"} {
 		if math.IsNaN(vals[i]) || math.IsInf(vals[i], 0) {
 			return m, errors.Errorf("gan: the run diverged at step %d: %s is %g; the last good checkpoint is kept "+
@@ -248,12 +271,13 @@ func (t *Trainer) LoadCheckpoint(runDir string) (string, error) {
 	return LoadCheckpoint(t.Store, runDir)
 }
 
-// Generate maps noise z [N, LatentDim] (float32) to images [N, H, W, C] in [-1, 1], in inference mode
+// Generate maps the generator's input z [N, GenInputDim] (float32: the noise, then InfoGAN's codes) to images [N, H, W, C] in [-1, 1], in inference mode
 // (BatchNorm uses its running averages; nothing is updated), with the moving average of G's weights when
 // Config.GenEMA is set (see ScopeGeneratorEMA).
 func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
-	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != t.Config.LatentDim || z.DType() != dtypes.Float32 {
-		return nil, errors.Errorf("gan: Generate needs float32 noise [N, %d], got %s", t.Config.LatentDim, z.Shape())
+	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != t.Config.GenInputDim() || z.DType() != dtypes.Float32 {
+		return nil, errors.Errorf("gan: Generate needs float32 input [N, %d] (noise, then codes), got %s",
+			t.Config.GenInputDim(), z.Shape())
 	}
 	if t.generate == nil || t.generatedAt != t.updates {
 		if t.generate != nil {
@@ -274,4 +298,42 @@ func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
 		return nil, errors.WithMessage(err, "gan: generating")
 	}
 	return out[0], nil
+}
+
+// PredictCodes returns, for each of n images (flat [n·H·W·C] in [-1, 1]), the value of InfoGAN's first
+// categorical code that Q reads from it (the argmax of its logits), in inference mode: with the codes learned
+// without labels, Q is an unsupervised classifier of real images.
+func (t *Trainer) PredictCodes(images []float32, n int) ([]int, error) {
+	cfg := &t.Config
+	if len(cfg.Info.Categorical) == 0 {
+		return nil, errors.New("gan: PredictCodes needs an InfoGAN with a categorical code")
+	}
+	size := cfg.Height * cfg.Width * cfg.Channels
+	if len(images) != n*size {
+		return nil, errors.Errorf("gan: %d images of %dx%dx%d need %d values, got %d", n, cfg.Height, cfg.Width, cfg.Channels, n*size, len(images))
+	}
+	exec, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, x *Node) *Node {
+		_, features := DiscriminatorFeatures(scope.In(ScopeDiscriminator), cfg, x)
+		return ArgMax(qHead(scope, cfg, features).Logits[0], -1, dtypes.Int32)
+	})
+	if err != nil {
+		return nil, errors.WithMessage(err, "gan: building Q")
+	}
+	defer exec.Finalize()
+	const batch = 256
+	codes := make([]int, 0, n)
+	for i := 0; i < n; i += batch {
+		m := min(batch, n-i)
+		chunk := make([]float32, batch*size) // one batch shape for every call
+		copy(chunk, images[i*size:(i+m)*size])
+		out, err := exec.Call(tensorFrom(chunk, batch, cfg.Height, cfg.Width, cfg.Channels))
+		if err != nil {
+			return nil, errors.WithMessage(err, "gan: running Q")
+		}
+		for _, c := range tensors.MustCopyFlatData[int32](out[0])[:m] {
+			codes = append(codes, int(c))
+		}
+		out[0].MustFinalizeAll()
+	}
+	return codes, nil
 }
