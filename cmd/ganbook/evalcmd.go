@@ -21,6 +21,8 @@ type evalReport struct {
 	Real    *eval.Scores `json:"real,omitempty"`
 	Noise   *eval.Scores `json:"noise,omitempty"`
 	InfoGAN *infoReport  `json:"infogan,omitempty"`
+	// Conditional: a conditional GAN's samples, asked for each class in turn, as the classifier sees them.
+	Conditional *eval.ConditionalReport `json:"conditional,omitempty"`
 }
 
 // infoReport is the unsupervised classification accuracy of an InfoGAN's first categorical code (Chen et al.
@@ -80,7 +82,12 @@ func runEval(args []string, stdout io.Writer) error {
 		if rep.Samples, err = clf.Score(flat, *n); err != nil {
 			return err
 		}
-		if codes != nil {
+		switch {
+		case t.Config.Classes > 0:
+			if rep.Conditional, err = clf.ConditionalScores(flat, *n, codes); err != nil {
+				return err
+			}
+		case codes != nil:
 			if rep.InfoGAN, err = evalInfoGAN(t, clf, flat, codes, *n); err != nil {
 				return err
 			}
@@ -100,6 +107,16 @@ func runEval(args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s (%s, n=%d): classifier score %.2f, Fréchet distance %.2f, %d classes covered, histogram %v\n",
 			s.name, rep.Dataset, s.scores.N, s.scores.ClassifierScore, s.scores.FrechetDistance, s.scores.ClassesCovered, s.scores.ClassHistogram)
+	}
+	if r := rep.Conditional; r != nil {
+		fmt.Fprintf(stdout, "conditional accuracy (samples the classifier assigns to the requested label): %.2f%%\n", 100*r.Accuracy)
+		for k := range r.PerClassAccuracy {
+			name := fmt.Sprint(k)
+			if k < len(r.ClassNames) {
+				name = r.ClassNames[k]
+			}
+			fmt.Fprintf(stdout, "  %-12s accuracy %6.2f%%  Fréchet distance to its test images %7.1f\n", name, 100*r.PerClassAccuracy[k], r.PerClassFrechet[k])
+		}
 	}
 	if r := rep.InfoGAN; r != nil {
 		fmt.Fprintf(stdout, "categorical code as a classifier (best one-to-one mapping of code values to classes):\n"+

@@ -14,7 +14,8 @@ import (
 )
 
 func runSample(args []string, stdout io.Writer) error {
-	fs := newFlags("sample", "sample --run DIR [--n 64] [--format png|idx] [--seed S] [--traverse categorical|cont0|cont1...] --out FILE", stdout)
+	fs := newFlags("sample", "sample --run DIR [--n 64] [--format png|idx] [--seed S] [--labels 0,1,...|all] "+
+		"[--traverse categorical|cont0|cont1...] --out FILE", stdout)
 	run := fs.String("run", "", "run directory (made by `ganbook train`, or a pretrained/ one)")
 	n := fs.Int("n", 64, "number of samples")
 	format := fs.String("format", "png", "png (a grid) or idx (idx3-ubyte: uint8 N×H×W, or N×H×W×C for colour)")
@@ -22,6 +23,7 @@ func runSample(args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "output file")
 	traverse := fs.String("traverse", "", "InfoGAN: a PNG latent traversal instead of samples: categorical (its values across "+
 		"the columns, one noise per row) or contJ (continuous code J from -2 to 2 across, one categorical value per row)")
+	labelsFlag := fs.String("labels", "", "cgan: the labels to generate, in turn (comma-separated, or all: every class in turn; default all)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,9 +46,26 @@ func runSample(args []string, stdout io.Writer) error {
 	}
 	defer closeRun()
 	cfg := t.Config
-	flat, codes, err := t.SampleCodes(*n, *seed)
+	var flat []float32
+	var codes []int
+	switch {
+	case cfg.Classes > 0 && *labelsFlag != "" && *labelsFlag != "all":
+		var list intList
+		if err := list.Set(*labelsFlag); err != nil || len(list) == 0 {
+			return fmt.Errorf("sample: --labels %q: give comma-separated class numbers, or all", *labelsFlag)
+		}
+		codes = make([]int, *n)
+		for i := range codes {
+			codes[i] = list[i%len(list)]
+		}
+		flat, err = t.SampleLabels(codes, *seed)
+	case *labelsFlag != "" && cfg.Classes == 0:
+		return fmt.Errorf("sample: --labels needs a conditional GAN run (ganbook train cgan); %s is a %s", *run, cfg.Family())
+	default:
+		flat, codes, err = t.SampleCodes(*n, *seed)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("sample: %v", err)
 	}
 	if *format == "png" {
 		img, err := viz.GridFromFlat(flat, *n, cfg.Height, cfg.Width, cfg.Channels, 0, 2)
@@ -73,7 +92,11 @@ func runSample(args []string, stdout io.Writer) error {
 			return fmt.Errorf("sample: writing %s: %v", *out, err)
 		}
 		if codes != nil {
-			// InfoGAN: the categorical code each sample was generated with, for outside scoring.
+			// InfoGAN: the categorical code each sample was generated with; cgan: the label it was asked for.
+			ext := ".codes"
+			if cfg.Classes > 0 {
+				ext = ".labels"
+			}
 			labels := make([]byte, len(codes))
 			for i, c := range codes {
 				labels[i] = byte(c)
@@ -82,10 +105,11 @@ func runSample(args []string, stdout io.Writer) error {
 			if err := data.WriteIDX(&buf, []int{len(labels)}, labels); err != nil {
 				return err
 			}
-			if err := os.WriteFile(*out+".codes", buf.Bytes(), 0o644); err != nil {
-				return fmt.Errorf("sample: writing %s.codes: %v", *out, err)
+			if err := os.WriteFile(*out+ext, buf.Bytes(), 0o644); err != nil {
+				return fmt.Errorf("sample: writing %s%s: %v", *out, ext, err)
 			}
-			fmt.Fprintf(stdout, "wrote the categorical code of each sample to %s.codes (idx1-ubyte)\n", *out)
+			fmt.Fprintf(stdout, "wrote the %s of each sample to %s%s (idx1-ubyte)\n",
+				map[bool]string{false: "categorical code", true: "requested label"}[cfg.Classes > 0], *out, ext)
 		}
 	}
 	fmt.Fprintf(stdout, "wrote %d samples of %s (step %d) to %s\n", *n, *run, t.GlobalStep(), *out)

@@ -18,7 +18,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/gan"
 )
 
-const trainSynopsis = "train gan|dcgan|infogan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
+const trainSynopsis = "train gan|dcgan|infogan|cgan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
 	"[--loss ns|minimax|ls|wgan-gp|hinge] [--out DIR] [--resume]"
 
 func runTrain(args []string, stdout io.Writer) error {
@@ -29,14 +29,17 @@ func runTrain(args []string, stdout io.Writer) error {
 	switch model {
 	case "classifier":
 		return runTrainClassifier(args, stdout)
-	case gan.ModelMLP, gan.ModelDCGAN, gan.FamilyInfoGAN:
+	case gan.ModelMLP, gan.ModelDCGAN, gan.FamilyInfoGAN, gan.FamilyCGAN:
 	default:
-		return fmt.Errorf("train: unknown model %q: use gan, dcgan, infogan or classifier", model)
+		return fmt.Errorf("train: unknown model %q: use gan, dcgan, infogan, cgan or classifier", model)
 	}
 	var def gan.Config
-	if model == gan.FamilyInfoGAN {
+	switch model {
+	case gan.FamilyInfoGAN:
 		def = gan.DefaultInfoGANConfig()
-	} else {
+	case gan.FamilyCGAN:
+		def = gan.DefaultCGANConfig()
+	default:
 		def = gan.DefaultConfig(model)
 	}
 	fs := newFlags("train "+model, trainSynopsis, stdout)
@@ -64,10 +67,14 @@ func runTrain(args []string, stdout io.Writer) error {
 		fs.Float64Var(&lambdaCat, "lambda-cat", lambdaCat, "InfoGAN: λ of the categorical codes' information term (0: the ablation, G ignores the codes)")
 		fs.Float64Var(&lambdaCont, "lambda-cont", lambdaCont, "InfoGAN: λ of the continuous codes' information term")
 	}
+	condition := def.Condition
+	if model == gan.FamilyCGAN {
+		fs.StringVar(&condition, "condition", condition, "cgan: how D reads the label: projection (Miyato & Koyama 2018) or concat (as input channels)")
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	def.LatentDim = *latent
+	def.LatentDim, def.Condition = *latent, condition
 	def.Info.Categorical, def.Info.Continuous, def.Info.WeightCat, def.Info.WeightCont = categorical, continuous, lambdaCat, lambdaCont
 	cfg := def
 	cfg.Dataset, cfg.Steps, cfg.BatchSize, cfg.Seed, cfg.Loss = *dataset, *steps, *batch, *seed, *loss

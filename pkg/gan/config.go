@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"os"
@@ -81,24 +82,34 @@ type Config struct {
 	// Info, when it has codes, makes the run an InfoGAN (Chen et al. 2016; pkg/infogan): G's input is z and the
 	// codes, a Q head on D's trunk reads the codes back, and both G and Q minimise -λ·L_I.
 	Info infogan.Codes `json:"info"`
+
+	// Classes > 0 makes the run a conditional GAN (Mirza & Osindero 2014; pkg/cgan) on the dataset's labels: G
+	// reads z and the one-hot label, D reads the label as Condition says (cgan.ConditionConcat or
+	// cgan.ConditionProjection).
+	Classes   int    `json:"classes,omitempty"`
+	Condition string `json:"condition,omitempty"`
 }
 
 // Families of GANs a Config describes.
 const (
 	FamilyGAN     = "gan"     // an unconditional GAN (MLP or DCGAN)
 	FamilyInfoGAN = "infogan" // with latent codes and a Q head
+	FamilyCGAN    = "cgan"    // conditioned on the class label
 )
 
-// Family is FamilyInfoGAN when the config has InfoGAN codes, else FamilyGAN.
+// Family is FamilyInfoGAN when the config has InfoGAN codes, FamilyCGAN when it has classes, else FamilyGAN.
 func (c *Config) Family() string {
-	if c.Info.Enabled() {
+	switch {
+	case c.Info.Enabled():
 		return FamilyInfoGAN
+	case c.Classes > 0:
+		return FamilyCGAN
 	}
 	return FamilyGAN
 }
 
-// GenInputDim is the width of the generator's input: the noise z and, for InfoGAN, the codes.
-func (c *Config) GenInputDim() int { return c.LatentDim + c.Info.Dim() }
+// GenInputDim is the width of the generator's input: the noise z, then InfoGAN's codes or the one-hot label.
+func (c *Config) GenInputDim() int { return c.LatentDim + c.Info.Dim() + c.Classes }
 
 // DefaultConfig returns the paper settings for model (ModelMLP or ModelDCGAN) on 28x28 MNIST.
 func DefaultConfig(model string) Config {
@@ -131,6 +142,14 @@ func DefaultInfoGANConfig() Config {
 	c.Info = infogan.MNISTCodes()
 	c.DiscBatchNorm = true
 	c.LearningRateG = 1e-3
+	return c
+}
+
+// DefaultCGANConfig returns a label-conditioned DCGAN for 10-class 28x28 data: G reads z (100) and the one-hot
+// label, D the label through a projection (Miyato & Koyama 2018).
+func DefaultCGANConfig() Config {
+	c := DefaultConfig(ModelDCGAN)
+	c.Classes, c.Condition = 10, cgan.ConditionProjection
 	return c
 }
 
@@ -185,6 +204,13 @@ func (c *Config) Validate() error {
 		return bad("checkpoint_every and sample_every must be positive")
 	case c.Info.Continuous < 0 || c.Info.WeightCat < 0 || c.Info.WeightCont < 0 || c.Info.QHidden < 0:
 		return bad("info: continuous, the weights λ and q_hidden must not be negative")
+	}
+	if c.Classes < 0 || (c.Classes > 0 && !slices.Contains(cgan.Conditions, c.Condition)) {
+		return bad("classes %d with condition %q: a conditional GAN needs classes > 0 and a condition, %s",
+			c.Classes, c.Condition, strings.Join(cgan.Conditions, " or "))
+	}
+	if c.Classes > 0 && c.Info.Enabled() {
+		return bad("a run is either an InfoGAN (info codes) or a conditional GAN (classes), not both")
 	}
 	for _, k := range c.Info.Categorical {
 		if k < 2 {
@@ -241,6 +267,9 @@ func ReadConfig(path string) (Config, error) {
 // String is a one-line summary of the run's settings.
 func (c Config) String() string {
 	family := c.Model
+	if c.Classes > 0 {
+		family = fmt.Sprintf("cgan (%s, %d classes, %s)", c.Model, c.Classes, c.Condition)
+	}
 	if c.Info.Enabled() {
 		family = fmt.Sprintf("infogan (%s, codes cat %v cont %d, λ %g/%g)", c.Model, c.Info.Categorical,
 			c.Info.Continuous, c.Info.WeightCat, c.Info.WeightCont)

@@ -3,6 +3,7 @@
 package gan
 
 import (
+	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/compute/shapes"
@@ -83,23 +84,40 @@ func Generator(scope *model.Scope, cfg *Config, z *Node) *Node {
 //
 // MLP: dense layers of DiscChannels units with LeakyReLU.
 func Discriminator(scope *model.Scope, cfg *Config, x *Node) *Node {
-	out, _ := DiscriminatorFeatures(scope, cfg, x)
+	out, _ := DiscriminatorFeatures(scope, cfg, x, nil)
 	return out
 }
 
 // DiscriminatorFeatures is Discriminator that also returns the features [B, F] its last dense layer reads: the
-// shared trunk that InfoGAN's Q head sits on.
-func DiscriminatorFeatures(scope *model.Scope, cfg *Config, x *Node) (out, features *Node) {
+// shared trunk that InfoGAN's Q head sits on. A conditional GAN's D (Config.Classes) also reads the labels [B]
+// (int32): as extra input channels, or through the projection term added to its output (pkg/cgan).
+func DiscriminatorFeatures(scope *model.Scope, cfg *Config, x, labels *Node) (out, features *Node) {
 	scope = withInit(scope, cfg)
 	batch := x.Shape().Dimensions[0]
+	if cfg.Classes > 0 && labels == nil {
+		exceptions.Panicf("gan: the discriminator of a conditional GAN needs the labels")
+	}
+	concat := cfg.Classes > 0 && cfg.Condition == cgan.ConditionConcat
+	project := func(out, features *Node) *Node {
+		if cfg.Classes > 0 && cfg.Condition == cgan.ConditionProjection {
+			out = Add(out, cgan.Projection(scope.In("projection"), features, labels, cfg.Classes))
+		}
+		return out
+	}
 	if cfg.Model == ModelMLP {
 		h := Reshape(x, batch, -1)
+		if concat {
+			h = cgan.ConcatChannels(h, labels, cfg.Classes)
+		}
 		for i, units := range cfg.DiscChannels {
 			h = nn.LeakyReLU(dense(scope.In("fc%d", i+1), h, units, true), cfg.LeakySlope)
 		}
-		return Reshape(dense(scope.In("out"), h, 1, true), batch), h
+		return project(Reshape(dense(scope.In("out"), h, 1, true), batch), h), h
 	}
 	h := x
+	if concat {
+		h = cgan.ConcatChannels(h, labels, cfg.Classes)
+	}
 	for i, channels := range cfg.DiscChannels {
 		useBN := cfg.DiscBatchNorm && i > 0
 		h = nn.Conv2D(scope.In("conv%d", i+1), h, channels).Kernel(cfg.Kernel).Stride(2).UseBias(!useBN).
@@ -113,7 +131,7 @@ func DiscriminatorFeatures(scope *model.Scope, cfg *Config, x *Node) (out, featu
 		}
 	}
 	features = Reshape(h, batch, -1)
-	return Reshape(dense(scope.In("out"), features, 1, true), batch), features
+	return project(Reshape(dense(scope.In("out"), features, 1, true), batch), features), features
 }
 
 // ScopeQ is the scope of InfoGAN's Q head, inside D's scope so that D's optimizer trains it with the trunk.

@@ -246,9 +246,18 @@ func (t *Trainer) Sample(n int, seed uint64) ([]float32, error) {
 	return images, err
 }
 
-// SampleCodes is Sample that also returns, for InfoGAN, the value of each sample's first categorical code
-// (nil for other GANs).
+// SampleCodes is Sample that also returns, for InfoGAN, the value of each sample's first categorical code, and
+// for a conditional GAN each sample's label (the classes in turn: 0, 1, ..., Classes-1, 0, ...); nil for other
+// GANs.
 func (t *Trainer) SampleCodes(n int, seed uint64) (images []float32, codes []int, err error) {
+	if t.Config.Classes > 0 {
+		labels := make([]int, n)
+		for i := range labels {
+			labels[i] = i % t.Config.Classes
+		}
+		images, err = t.SampleLabels(labels, seed)
+		return images, labels, err
+	}
 	z, cats := t.Latent(n, seed)
 	if len(cats) > 0 {
 		codes = cats[0]
@@ -257,10 +266,49 @@ func (t *Trainer) SampleCodes(n int, seed uint64) (images []float32, codes []int
 	return images, codes, err
 }
 
+// SampleLabels generates one image of a conditional GAN per requested label, from noise drawn with seed.
+func (t *Trainer) SampleLabels(labels []int, seed uint64) ([]float32, error) {
+	z, err := t.LatentLabels(labels, seed)
+	if err != nil {
+		return nil, err
+	}
+	return t.GenerateFlat(z, len(labels))
+}
+
+// LatentLabels is a conditional GAN's generator input for the given labels: noise drawn with seed (as Noise),
+// each followed by its one-hot label.
+func (t *Trainer) LatentLabels(labels []int, seed uint64) ([]float32, error) {
+	cfg := &t.Config
+	if cfg.Classes <= 0 {
+		return nil, errors.New("gan: labels need a conditional GAN (a run trained with `ganbook train cgan`)")
+	}
+	noise := tensors.MustCopyFlatData[float32](Noise(len(labels), cfg.LatentDim, seed))
+	z := make([]float32, 0, len(labels)*cfg.GenInputDim())
+	for i, y := range labels {
+		if y < 0 || y >= cfg.Classes {
+			return nil, errors.Errorf("gan: label %d is not one of the run's %d classes (0 to %d)", y, cfg.Classes, cfg.Classes-1)
+		}
+		z = append(z, noise[i*cfg.LatentDim:(i+1)*cfg.LatentDim]...)
+		for j := range cfg.Classes {
+			z = append(z, float32(b2f(j == y)))
+		}
+	}
+	return z, nil
+}
+
 // Latent draws the generator's input for n samples from seed: z ~ N(0, I) (Noise(n, LatentDim, seed)), then
-// for InfoGAN the codes from their priors, each categorical code's value returned in cats (one slice per code).
+// for InfoGAN the codes from their priors, each categorical code's value returned in cats (one slice per code),
+// and for a conditional GAN the one-hot labels 0, 1, ..., Classes-1, 0, ... (returned as cats[0]).
 func (t *Trainer) Latent(n int, seed uint64) (z []float32, cats [][]int) {
 	cfg := &t.Config
+	if cfg.Classes > 0 {
+		labels := make([]int, n)
+		for i := range labels {
+			labels[i] = i % cfg.Classes
+		}
+		z, _ := t.LatentLabels(labels, seed)
+		return z, [][]int{labels}
+	}
 	noise := tensors.MustCopyFlatData[float32](Noise(n, cfg.LatentDim, seed))
 	if !cfg.Info.Enabled() {
 		return noise, nil
@@ -288,8 +336,18 @@ func (t *Trainer) Latent(n int, seed uint64) (z []float32, cats [][]int) {
 // FixedLatent is the input of the sample grids a run saves as it trains: 64 draws of Latent for seed, except
 // that InfoGAN's first categorical code cycles through its values along each row of 8 (or 10 for 10 values)
 // so that the grid shows what the code controls.
+//
+// A conditional GAN's grid has 100 samples, ten per class, the label changing along each row of 10.
 func (t *Trainer) FixedLatent(seed uint64) *tensors.Tensor {
 	cfg := &t.Config
+	if cfg.Classes > 0 {
+		labels := make([]int, 100)
+		for i := range labels {
+			labels[i] = i % cfg.Classes
+		}
+		z, _ := t.LatentLabels(labels, seed)
+		return tensorFrom(z, len(labels), cfg.GenInputDim())
+	}
 	z, _ := t.Latent(64, seed)
 	width := cfg.GenInputDim()
 	if cfg.Info.Enabled() && len(cfg.Info.Categorical) > 0 {

@@ -5,6 +5,7 @@ package gan
 import (
 	"math"
 
+	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/gomlx/compute"
@@ -62,6 +63,9 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 		return nil, errors.WithMessage(err, "gan: seeding the random numbers")
 	}
 	if set != nil {
+		if cfg.Classes > 0 && cfg.Classes != len(set.ClassNames) {
+			return nil, errors.Errorf("gan: a conditional GAN with %d classes, but %s has %d", cfg.Classes, set.Name, len(set.ClassNames))
+		}
 		if set.Height != cfg.Height || set.Width != cfg.Width || set.Channels != cfg.Channels {
 			return nil, errors.Errorf("gan: the data is %dx%dx%d but the model makes %dx%dx%d images",
 				set.Height, set.Width, set.Channels, cfg.Height, cfg.Width, cfg.Channels)
@@ -90,9 +94,9 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 // stepGraph builds a training step that updates D, G or both. Its outputs are
 // [dLoss, gLoss, mean D(x), mean D(G(z)), L_I]; an output of a network not updated is 0, and L_I (InfoGAN's
 // bound for its categorical codes, in nats) is 0 for other GANs.
-func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real *Node) []*Node {
+func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real, labels *Node) []*Node {
 	cfg := &t.Config
-	return func(scope *model.Scope, real *Node) []*Node {
+	return func(scope *model.Scope, real, labels *Node) []*Node {
 		g, store := real.Graph(), scope.Store()
 		store.SetTraining(g, true)
 		globalStep := optimizer.GetGlobalStepVar(store)
@@ -105,24 +109,33 @@ func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real
 			codes = cfg.Info.Draw(scope, g, real.DType(), batch)
 			z = Concatenate([]*Node{z, codes.Vector}, -1)
 		}
+		// A conditional GAN: D judges real images with their labels and generated ones with the labels G was
+		// asked for, drawn uniformly.
+		var realLabels, fakeLabels *Node
+		if cfg.Classes > 0 {
+			realLabels = labels
+			fakeLabels = scope.RandomIntN(g, int32(cfg.Classes), shapes.Make(dtypes.Int32, batch))
+			z = cgan.GeneratorInput(z, fakeLabels, cfg.Classes)
+		}
 		fake := Generator(scope.In(ScopeGenerator), cfg, z) // [B, H, W, C]
-		discriminator := func(x *Node) *Node {
-			return Discriminator(scope.Shared(ScopeDiscriminator), cfg, x)
+		discriminator := func(x *Node) *Node {              // the critic of the gradient penalty, on real-fake mixtures
+			out, _ := DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, x, realLabels)
+			return out
 		}
 		zero := ScalarZero(g, real.DType())
 		dLoss, gLoss, dReal, dFake, infoBound := zero, zero, zero, zero, zero
 		var realOut, fakeOut, fakeFeatures *Node
 		dScope := scope.In(ScopeDiscriminator) // the first use of D in this graph creates its variables
 		if updateD {
-			realOut = Discriminator(dScope, cfg, real)
+			realOut, _ = DiscriminatorFeatures(dScope, cfg, real, realLabels)
 		}
 		if updateD && !updateG {
 			// D's loss must not reach G: PyTorch's .detach()
-			fakeOut, fakeFeatures = DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, StopGradient(fake))
+			fakeOut, fakeFeatures = DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, StopGradient(fake), fakeLabels)
 		} else if updateD {
-			fakeOut, fakeFeatures = DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, fake)
+			fakeOut, fakeFeatures = DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, fake, fakeLabels)
 		} else {
-			fakeOut, fakeFeatures = DiscriminatorFeatures(dScope, cfg, fake)
+			fakeOut, fakeFeatures = DiscriminatorFeatures(dScope, cfg, fake, fakeLabels)
 		}
 		dFake = meanOutput(cfg, fakeOut)
 		// InfoGAN: Q reads the codes back from D's features of the generated batch. G adds -λ·L_I to its loss,
@@ -246,7 +259,7 @@ func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
 	defer images.MustFinalizeAll()
 	defer labels.MustFinalizeAll()
 	t.updates++
-	outs, err := exec.Call(images)
+	outs, err := exec.Call(images, labels)
 	if err != nil {
 		return StepMetrics{}, errors.WithMessagef(err, "gan: training step %d", t.GlobalStep())
 	}
@@ -313,7 +326,7 @@ func (t *Trainer) PredictCodes(images []float32, n int) ([]int, error) {
 		return nil, errors.Errorf("gan: %d images of %dx%dx%d need %d values, got %d", n, cfg.Height, cfg.Width, cfg.Channels, n*size, len(images))
 	}
 	exec, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, x *Node) *Node {
-		_, features := DiscriminatorFeatures(scope.In(ScopeDiscriminator), cfg, x)
+		_, features := DiscriminatorFeatures(scope.In(ScopeDiscriminator), cfg, x, nil)
 		return ArgMax(qHead(scope, cfg, features).Logits[0], -1, dtypes.Int32)
 	})
 	if err != nil {
