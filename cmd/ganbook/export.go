@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ganbook/ganbook/internal/atomicfile"
 	"github.com/ganbook/ganbook/pkg/gan"
 )
 
-// runExport writes a sampling-only copy of a run: config.json and the generator's checkpoint, no discriminator
-// and no optimizer state, the form of the pretrained/ runs committed in the repository.
+// runExport writes a sampling-only copy of a run: config.json, the generator's checkpoint (with D for InfoGAN
+// and conditional GANs), no optimizer state, and the training history: the form of the pretrained/ runs
+// committed in the repository.
 func runExport(args []string, stdout io.Writer) error {
 	fs := newFlags("export", "export --run DIR --out DIR", stdout)
 	run := fs.String("run", "", "run directory made by `ganbook train`")
@@ -37,11 +39,19 @@ func runExport(args []string, stdout io.Writer) error {
 	if err := gan.WriteConfig(filepath.Join(*out, gan.ConfigFile), t.Config); err != nil {
 		return err
 	}
-	if err := gan.ExportGenerator(t.Store, *out); err != nil {
+	if err := gan.Export(t, *out); err != nil {
 		return err
 	}
 	if err := t.SaveSamples(t.FixedLatent(1), filepath.Join(*out, "samples.png")); err != nil {
 		return err
+	}
+	// The training history (losses, and InfoGAN's L_I) and its plot come along: they are small.
+	for _, name := range []string{gan.MetricsFile, gan.LossPlotFile} {
+		if b, err := os.ReadFile(filepath.Join(*run, name)); err == nil {
+			if err := atomicfile.WriteFile(filepath.Join(*out, name), b); err != nil {
+				return err
+			}
+		}
 	}
 	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", *run, t.GlobalStep(), *out)
 	return nil

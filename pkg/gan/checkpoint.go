@@ -30,17 +30,23 @@ func SaveCheckpoint(store *model.Store, runDir string) error {
 	return saveCheckpoint(store, runDir, nil)
 }
 
+// Export writes t's sampling-only checkpoint into runDir (ExportGenerator), keeping D for InfoGAN and conditional
+// GANs.
+func Export(t *Trainer, runDir string) error {
+	return ExportGenerator(t.Store, runDir, t.Config.Family() != FamilyGAN)
+}
+
 // ExportGenerator writes into runDir a checkpoint holding only what sampling needs: the generator's weights and
 // BatchNorm statistics, plus the global step (a few MB for a DCGAN, against ~3x that with D and Adam's state).
 //
-// An InfoGAN's export also keeps D's network and its Q head (not their optimizers' state): Q reads the
-// categorical code of real images, which `ganbook eval` scores.
-func ExportGenerator(store *model.Store, runDir string) error {
-	hasQ := store.Scope("/"+ScopeDiscriminator+"/"+ScopeQ).NumVariables() > 0
+// With keepD the export also keeps D's network (and an InfoGAN's Q head), not the optimizers' state: Q reads the
+// categorical code of real images, which `ganbook eval` scores, and a conditional GAN's D shows what it accepts
+// with a wrong label (chapter 04). Export chooses keepD by the run's family.
+func ExportGenerator(store *model.Store, runDir string, keepD bool) error {
 	var exclude []*model.Variable
 	for v := range store.IterVariables() {
 		keep := strings.HasPrefix(v.Scope(), "/"+ScopeGenerator) || v.Name() == "global_step"
-		if hasQ && strings.HasPrefix(v.Scope(), "/"+ScopeDiscriminator) {
+		if keepD && strings.HasPrefix(v.Scope(), "/"+ScopeDiscriminator) {
 			keep = !strings.Contains(v.Scope(), "Optimizer") && !strings.Contains(v.Scope(), "/optimizers")
 		}
 		if !keep {

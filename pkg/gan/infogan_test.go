@@ -158,7 +158,7 @@ func TestInfoGANLatent(t *testing.T) {
 		t.Fatalf("PredictCodes: %d codes, %v", len(codes), err)
 	}
 	dir := t.TempDir()
-	if err := ExportGenerator(tr.Store, dir); err != nil {
+	if err := Export(tr, dir); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteConfig(filepath.Join(dir, ConfigFile), cfg); err != nil {
