@@ -63,6 +63,8 @@ type Config struct {
 	// transposed convolution per GenStrides entry, through GenChannels[1:] to the image's channels, where
 	// H0 = Height / Π GenStrides. The discriminator applies one stride-2 convolution per DiscChannels entry,
 	// then a dense layer to one logit. The MLP GAN uses GenChannels/DiscChannels as hidden layer widths.
+	GenHidden     int     `json:"gen_hidden,omitempty"`  // DCGAN: a dense layer of this many units (BatchNorm, ReLU) before G's projection; 0 = none (InfoGAN's MNIST G: 1024)
+	DiscHidden    int     `json:"disc_hidden,omitempty"` // DCGAN: a dense layer of this many units (BatchNorm when DiscBatchNorm, LeakyReLU) after D's convolutions, its features; 0 = none (InfoGAN's MNIST D: 1024)
 	GenChannels   []int   `json:"gen_channels"`
 	GenStrides    []int   `json:"gen_strides"`
 	DiscChannels  []int   `json:"disc_channels"`
@@ -133,14 +135,16 @@ func DefaultConfig(model string) Config {
 	return c
 }
 
-// DefaultInfoGANConfig returns the InfoGAN of Chen et al. 2016 for MNIST on ganbook's DCGAN: 62 noise
-// dimensions, one Cat(10) and two Unif(-1, 1) codes with λ 1 and 0.1 (infogan.MNISTCodes), BatchNorm in D, and
-// the paper's learning rates (D 2e-4, G 1e-3).
+// DefaultInfoGANConfig returns the InfoGAN of Chen et al. 2016 for MNIST (their Table 1) on ganbook's DCGAN: 62
+// noise dimensions, one Cat(10) and two Unif(-1, 1) codes with λ 1 and 0.1 (infogan.MNISTCodes); G: FC 1024,
+// FC 7x7x128, two 4x4 stride-2 transposed convolutions; D: two 4x4 stride-2 convolutions, FC 1024 with BatchNorm,
+// Q on its 1024 features; the paper's learning rates (D 2e-4, G 1e-3).
 func DefaultInfoGANConfig() Config {
 	c := DefaultConfig(ModelDCGAN)
 	c.LatentDim = 62
 	c.Info = infogan.MNISTCodes()
 	c.DiscBatchNorm = true
+	c.GenHidden, c.DiscHidden = 1024, 1024 // the paper's Table 1: FC 1024 in both networks
 	c.LearningRateG = 1e-3
 	return c
 }
@@ -202,6 +206,8 @@ func (c *Config) Validate() error {
 		return bad("unknown lowering %q: use auto, native or patches", c.Lowering)
 	case c.CheckpointEvery <= 0 || c.SampleEvery <= 0:
 		return bad("checkpoint_every and sample_every must be positive")
+	case c.GenHidden < 0 || c.DiscHidden < 0:
+		return bad("gen_hidden and disc_hidden must not be negative")
 	case c.Info.Continuous < 0 || c.Info.WeightCat < 0 || c.Info.WeightCont < 0 || c.Info.QHidden < 0:
 		return bad("info: continuous, the weights λ and q_hidden must not be negative")
 	}

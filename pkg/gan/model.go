@@ -3,6 +3,8 @@
 package gan
 
 import (
+	"fmt"
+
 	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/ganbook/ganbook/pkg/nn"
@@ -39,7 +41,11 @@ func Generator(scope *model.Scope, cfg *Config, z *Node) *Node {
 		return Max(x, ZerosLike(x))
 	}
 	bn := func(i int, x *Node) *Node {
-		return nn.BatchNorm(scope.In("bn%d", i), x).Momentum(cfg.BNMomentum).Epsilon(cfg.BNEpsilon).Done()
+		name := fmt.Sprintf("bn%d", i)
+		if i < 0 {
+			name = "bn_hidden"
+		}
+		return nn.BatchNorm(scope.In("%s", name), x).Momentum(cfg.BNMomentum).Epsilon(cfg.BNEpsilon).Done()
 	}
 	if cfg.Model == ModelMLP {
 		x := z
@@ -58,6 +64,9 @@ func Generator(scope *model.Scope, cfg *Config, z *Node) *Node {
 		up *= s
 	}
 	h0, w0, c0 := cfg.Height/up, cfg.Width/up, cfg.GenChannels[0]
+	if cfg.GenHidden > 0 {
+		z = act(bn(-1, dense(scope.In("hidden"), z, cfg.GenHidden, false))) // InfoGAN's FC 1024, BN, ReLU
+	}
 	x := dense(scope.In("project"), z, h0*w0*c0, false) // no bias: BatchNorm's offset replaces it
 	x = act(bn(0, Reshape(x, batch, h0, w0, c0)))       // [B, H0, W0, C0]
 	for i, stride := range cfg.GenStrides {
@@ -131,6 +140,13 @@ func DiscriminatorFeatures(scope *model.Scope, cfg *Config, x, labels *Node) (ou
 		}
 	}
 	features = Reshape(h, batch, -1)
+	if cfg.DiscHidden > 0 { // InfoGAN's FC 1024 (BatchNorm), LeakyReLU: the features Q shares
+		features = dense(scope.In("hidden"), features, cfg.DiscHidden, !cfg.DiscBatchNorm)
+		if cfg.DiscBatchNorm {
+			features = nn.BatchNorm(scope.In("bn_hidden"), features).Momentum(cfg.BNMomentum).Epsilon(cfg.BNEpsilon).Done()
+		}
+		features = nn.LeakyReLU(features, cfg.LeakySlope)
+	}
 	return project(Reshape(dense(scope.In("out"), features, 1, true), batch), features), features
 }
 
