@@ -52,6 +52,31 @@ func TestConditionalGAN(t *testing.T) {
 			if err != nil || len(images) != 25*28*28 || labels[12] != 2 {
 				t.Errorf("%s/%s: SampleCodes gave %d values, labels %v, %v", arch, cond, len(images), labels, err)
 			}
+			// D's verdict depends on the label it is given.
+			right, err := tr.Discriminate(images, 25, labels)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shifted := make([]int, 25)
+			for i, y := range labels {
+				shifted[i] = (y + 1) % 10
+			}
+			wrong, err := tr.Discriminate(images, 25, shifted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same := 0
+			for i := range right {
+				if right[i] == wrong[i] {
+					same++
+				}
+			}
+			if same == 25 {
+				t.Errorf("%s/%s: D gives the same output whatever the label", arch, cond)
+			}
+			if _, err := tr.Discriminate(images, 25, nil); err == nil {
+				t.Errorf("%s/%s: Discriminate without labels was accepted", arch, cond)
+			}
 		}
 	}
 	// Resume is exact for a conditional GAN too (labels of the real batch and drawn labels included).

@@ -350,3 +350,53 @@ func (t *Trainer) PredictCodes(images []float32, n int) ([]int, error) {
 	}
 	return codes, nil
 }
+
+// Discriminate returns D's raw output (a logit for the sigmoid losses) for n images (flat [n·H·W·C] in
+// [-1, 1]), in inference mode; a conditional GAN's D also reads each image's label (nil otherwise). The run must
+// hold D (a training run, or an export of an InfoGAN or conditional GAN).
+func (t *Trainer) Discriminate(images []float32, n int, labels []int) ([]float64, error) {
+	cfg := &t.Config
+	size := cfg.Height * cfg.Width * cfg.Channels
+	if len(images) != n*size {
+		return nil, errors.Errorf("gan: %d images of %dx%dx%d need %d values, got %d", n, cfg.Height, cfg.Width, cfg.Channels, n*size, len(images))
+	}
+	if (cfg.Classes > 0) != (labels != nil) || (labels != nil && len(labels) != n) {
+		return nil, errors.Errorf("gan: Discriminate needs one label per image for a conditional GAN, none otherwise")
+	}
+	exec, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, x, y *Node) *Node {
+		if cfg.Classes == 0 {
+			y = nil
+		}
+		out, _ := DiscriminatorFeatures(scope.In(ScopeDiscriminator), cfg, x, y)
+		return out
+	})
+	if err != nil {
+		return nil, errors.WithMessage(err, "gan: building D")
+	}
+	defer exec.Finalize()
+	const batch = 256
+	out := make([]float64, 0, n)
+	for i := 0; i < n; i += batch {
+		m := min(batch, n-i)
+		chunk := make([]float32, batch*size)
+		copy(chunk, images[i*size:(i+m)*size])
+		ys := make([]int32, batch)
+		for j := range m {
+			if labels != nil {
+				if labels[i+j] < 0 || labels[i+j] >= cfg.Classes {
+					return nil, errors.Errorf("gan: label %d is not one of the %d classes", labels[i+j], cfg.Classes)
+				}
+				ys[j] = int32(labels[i+j])
+			}
+		}
+		res, err := exec.Call(tensorFrom(chunk, batch, cfg.Height, cfg.Width, cfg.Channels), tensors.FromValue(ys))
+		if err != nil {
+			return nil, errors.WithMessage(err, "gan: running D (does the run hold D? `ganbook export` keeps it for infogan and cgan runs)")
+		}
+		for _, v := range tensors.MustCopyFlatData[float32](res[0])[:m] {
+			out = append(out, float64(v))
+		}
+		res[0].MustFinalizeAll()
+	}
+	return out, nil
+}

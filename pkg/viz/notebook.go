@@ -23,6 +23,7 @@ type frontEnd struct {
 	html   func(html string)
 	update func(id, html string)
 	png    func(png []byte)
+	sync   func() // waits until GoNB has what was sent: a cell's program may exit right after a display
 }
 
 var notebook = frontEnd{
@@ -30,6 +31,7 @@ var notebook = frontEnd{
 	html:   gonbui.DisplayHTML,
 	update: gonbui.UpdateHTML,
 	png:    gonbui.DisplayPng,
+	sync:   gonbui.Sync,
 }
 
 // InNotebook reports whether the program runs in a GoNB notebook cell (gonbui.IsNotebook, set when GoNB
@@ -47,6 +49,7 @@ func Show(img image.Image) error {
 		return err
 	}
 	notebook.png(b)
+	notebook.sync()
 	return nil
 }
 
@@ -82,6 +85,7 @@ func ShowSVG(svg string) error {
 		return nil
 	}
 	notebook.html("<div>" + svg + "</div>")
+	notebook.sync()
 	return nil
 }
 
@@ -207,6 +211,7 @@ func (v *LiveView) Done() {
 			notebook.update(v.id, "")
 		}
 		notebook.html(v.HTML())
+		notebook.sync()
 	case v.Progress != nil:
 		fmt.Fprintln(v.Progress, v.Status())
 	}

@@ -20,6 +20,7 @@ type recorder struct {
 	htmls   []string
 	updates [][2]string // id, HTML
 	pngs    [][]byte
+	syncs   int
 }
 
 // fakeNotebook replaces the front end for the test.
@@ -32,6 +33,7 @@ func fakeNotebook(t *testing.T, active bool) *recorder {
 		html:   func(h string) { r.htmls = append(r.htmls, h) },
 		update: func(id, h string) { r.updates = append(r.updates, [2]string{id, h}) },
 		png:    func(b []byte) { r.pngs = append(r.pngs, b) },
+		sync:   func() { r.syncs++ },
 	}
 	return r
 }
@@ -72,6 +74,9 @@ func TestShow(t *testing.T) {
 	}
 	if len(r.pngs) != 1 || len(r.htmls) != 1 || r.htmls[0] != "<div><svg/></div>" {
 		t.Fatalf("sent %d PNGs and HTML %q, want 1 PNG and the SVG in a div", len(r.pngs), r.htmls)
+	}
+	if r.syncs != 2 {
+		t.Errorf("%d syncs after 2 displays: each must wait for GoNB, or the last one is lost when the cell ends", r.syncs)
 	}
 	img, err := png.Decode(bytes.NewReader(r.pngs[0]))
 	if err != nil {
