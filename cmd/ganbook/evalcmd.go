@@ -10,6 +10,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/eval"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/imagegan"
 )
 
 // evalReport is what `ganbook eval --json` prints.
@@ -56,6 +57,9 @@ func runEval(args []string, stdout io.Writer) error {
 	}
 	if *n <= 1 {
 		return fmt.Errorf("eval: --n must be at least 2")
+	}
+	if *run != "" && imagegan.RunFamily(*run) != "" { // pix2pix and SRGAN runs: imagegan.go
+		return runEvalImageGAN(*run, *n, *asJSON, stdout)
 	}
 	b, err := backend.New()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/viz"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -29,6 +30,9 @@ func runSample(args []string, stdout io.Writer) error {
 	}
 	if *traverse != "" {
 		return sampleTraversal(*run, *traverse, *seed, *out, stdout)
+	}
+	if *run != "" && imagegan.RunFamily(*run) != "" { // pix2pix and SRGAN runs: imagegan.go
+		return runSampleImageGAN(*run, *n, *format, *out, stdout)
 	}
 	switch {
 	case *run == "":

@@ -18,7 +18,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/gan"
 )
 
-const trainSynopsis = "train gan|dcgan|infogan|cgan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
+const trainSynopsis = "train gan|dcgan|infogan|cgan|pix2pix|srgan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
 	"[--loss ns|minimax|ls|wgan-gp|hinge] [--out DIR] [--resume]"
 
 func runTrain(args []string, stdout io.Writer) error {
@@ -29,9 +29,11 @@ func runTrain(args []string, stdout io.Writer) error {
 	switch model {
 	case "classifier":
 		return runTrainClassifier(args, stdout)
+	case "pix2pix", "srgan": // image-conditioned GANs (pkg/imagegan): imagegan.go
+		return runTrainImageGAN(model, args, stdout)
 	case gan.ModelMLP, gan.ModelDCGAN, gan.FamilyInfoGAN, gan.FamilyCGAN:
 	default:
-		return fmt.Errorf("train: unknown model %q: use gan, dcgan, infogan, cgan or classifier", model)
+		return fmt.Errorf("train: unknown model %q: use gan, dcgan, infogan, cgan, pix2pix, srgan or classifier", model)
 	}
 	var def gan.Config
 	switch model {

@@ -1,0 +1,58 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImageGANCommands runs train, resume, eval (table and JSON) and sample on tiny pix2pix and SRGAN runs.
+func TestImageGANCommands(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		family string
+		flags  []string
+		base   string
+	}{
+		{"pix2pix", []string{"--task", "edges"}, "input (baseline)"},
+		{"srgan", []string{"--scale", "4", "--res-blocks", "1"}, "bilinear (baseline)"},
+	} {
+		runDir := filepath.Join(dir, c.family)
+		common := append([]string{"--batch", "8", "--gen-channels", "8", "--disc-channels", "8", "--checkpoint-every", "2",
+			"--sample-every", "2", "--out", runDir}, c.flags...)
+		if out, err := ganbook(t, append([]string{"train", c.family, "--steps", "2"}, common...)...); err != nil || !strings.Contains(out, "done: 2 steps") {
+			t.Fatalf("train %s: %v\n%s", c.family, err, out)
+		}
+		if _, err := ganbook(t, append([]string{"train", c.family, "--steps", "2"}, common...)...); err == nil || !strings.Contains(err.Error(), "--resume") {
+			t.Errorf("training into an existing run: %v, want an error suggesting --resume", err)
+		}
+		if out, err := ganbook(t, append([]string{"train", c.family, "--steps", "3", "--resume"}, common...)...); err != nil || !strings.Contains(out, "done: 3 steps") {
+			t.Errorf("resume %s: %v\n%s", c.family, err, out)
+		}
+		out, err := ganbook(t, "eval", "--run", runDir, "--n", "20")
+		if err != nil || !strings.Contains(out, "step 3") || !strings.Contains(out, c.base) || !strings.Contains(out, "true images") {
+			t.Errorf("eval %s: %v\n%s", c.family, err, out)
+		}
+		out, err = ganbook(t, "eval", "--run", runDir, "--n", "20", "--json")
+		var rep imageEvalReport
+		if err != nil || json.Unmarshal([]byte(out), &rep) != nil || rep.Report == nil || rep.N != 20 || rep.Family != c.family || rep.Step != 3 {
+			t.Errorf("eval --json %s: %v\n%s", c.family, err, out)
+		}
+		png := filepath.Join(dir, c.family+".png")
+		if _, err := ganbook(t, "sample", "--run", runDir, "--n", "6", "--out", png); err != nil {
+			t.Errorf("sample %s: %v", c.family, err)
+		} else if st, err := os.Stat(png); err != nil || st.Size() == 0 {
+			t.Errorf("sample %s wrote no PNG: %v", c.family, err)
+		}
+		if _, err := ganbook(t, "sample", "--run", runDir, "--format", "idx", "--out", png); err == nil || !strings.Contains(err.Error(), "png") {
+			t.Errorf("sample --format idx of a %s run: %v, want an error asking for png", c.family, err)
+		}
+	}
+	if _, err := ganbook(t, "train", "srgan", "--scale", "3", "--out", filepath.Join(dir, "bad")); err == nil || !strings.Contains(err.Error(), "scale 3") {
+		t.Errorf("srgan --scale 3: %v", err)
+	}
+}
