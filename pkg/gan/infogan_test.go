@@ -12,7 +12,7 @@ import (
 
 func tinyInfoConfig() Config {
 	cfg := tinyConfig(ModelDCGAN)
-	cfg.Info = infogan.Codes{Categorical: []int{10}, Continuous: 2, WeightCat: 1, WeightCont: 0.1, QHidden: 16}
+	cfg.Info = infogan.Codes{Categorical: []int{10}, Continuous: 2, WeightCat: 1, WeightCont: 0.1, QHidden: 16, LearnStd: true}
 	return cfg
 }
 

@@ -47,6 +47,10 @@ type Codes struct {
 	WeightCat   float64 `json:"info_weight_cat,omitempty"`  // λ of the categorical codes' term
 	WeightCont  float64 `json:"info_weight_cont,omitempty"` // λ of the continuous codes' term
 	QHidden     int     `json:"q_hidden,omitempty"`         // units of Q's hidden layer
+	// LearnStd lets Q learn the standard deviation of its Gaussians; false fixes σ = 1, as the authors' code
+	// does for MNIST (fix_std), which keeps the continuous term a plain squared error: a learned σ lets Q buy
+	// log-likelihood by shrinking σ and G chase it with imperceptible detail.
+	LearnStd bool `json:"learn_std,omitempty"`
 }
 
 // MNISTCodes are the paper's MNIST codes: one Cat(10), two Unif(-1, 1), λ 1 and 0.1, Q's hidden layer 128.
@@ -122,7 +126,7 @@ func (c Codes) Vector(indices []*Node, continuous *Node, dtype dtypes.DType) *No
 type QOutput struct {
 	Logits []*Node // [B, K] per categorical code: log Q(c_i = k | x) up to a constant
 	Mean   *Node   // [B, Continuous]: the Gaussian's mean per continuous code, or nil
-	LogStd *Node   // [B, Continuous]: its log standard deviation, clipped to [-5, 2]
+	LogStd *Node   // [B, Continuous]: its log standard deviation, clipped to [-5, 2] (0 unless LearnStd)
 }
 
 // QHead maps the discriminator's trunk features [B, F] to Q's outputs: one hidden dense layer of QHidden
@@ -142,7 +146,11 @@ func (c Codes) QHead(scope *model.Scope, features *Node) QOutput {
 	}
 	if c.Continuous > 0 {
 		q.Mean = dense(scope.In("mean"), h, c.Continuous)
-		q.LogStd = ClipScalar(dense(scope.In("log_std"), h, c.Continuous), -5, 2)
+		if c.LearnStd {
+			q.LogStd = ClipScalar(dense(scope.In("log_std"), h, c.Continuous), -5, 2)
+		} else {
+			q.LogStd = ZerosLike(q.Mean) // σ = 1
+		}
 	}
 	return q
 }

@@ -175,6 +175,7 @@ func TestDraw(t *testing.T) {
 func TestQGradientReachesTrunk(t *testing.T) {
 	b := testBackend(t)
 	codes := MNISTCodes()
+	codes.LearnStd = true
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(4); err != nil {
 		t.Fatal(err)
