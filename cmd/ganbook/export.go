@@ -10,6 +10,7 @@ import (
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/imagegan"
 )
 
 // runExport writes a sampling-only copy of a run: config.json, the generator's checkpoint (with D for InfoGAN
@@ -27,6 +28,9 @@ func runExport(args []string, stdout io.Writer) error {
 	}
 	if gan.HasCheckpoint(*out) {
 		return fmt.Errorf("export: %s already holds a checkpoint: remove it first or choose another --out", *out)
+	}
+	if imagegan.RunFamily(*run) != "" {
+		return exportImageGAN(*run, *out, stdout)
 	}
 	t, closeRun, err := openRun(*run)
 	if err != nil {
@@ -54,5 +58,57 @@ func runExport(args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", *run, t.GlobalStep(), *out)
+	return nil
+}
+
+// exportImageGAN copies a pix2pix or SRGAN run's config, checkpoint (small: a few MB with D and Adam's state,
+// which also lets training resume from the copy), history and latest sample grid.
+func exportImageGAN(run, out string, stdout io.Writer) error {
+	if !gan.HasCheckpoint(run) {
+		return fmt.Errorf("export: %s has no checkpoint yet: train it first", run)
+	}
+	src := filepath.Join(run, gan.CheckpointDir)
+	if _, err := os.Stat(src); err != nil {
+		src = filepath.Join(run, gan.CheckpointDir+".old") // an interrupted save left only the previous one
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("export: %v", err)
+	}
+	final := filepath.Join(out, gan.CheckpointDir)
+	tmp, err := atomicfile.TempDir(final)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return fmt.Errorf("export: reading %s: %v", src, err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return fmt.Errorf("export: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, e.Name()), b, 0o644); err != nil {
+			return fmt.Errorf("export: %v", err)
+		}
+	}
+	if err := atomicfile.ReplaceDir(tmp, final, filepath.Join(out, gan.CheckpointDir+".old")); err != nil {
+		return err
+	}
+	for _, name := range []string{gan.ConfigFile, gan.MetricsFile, gan.LossPlotFile, filepath.Join(gan.SamplesDir, "latest.png")} {
+		b, err := os.ReadFile(filepath.Join(run, name))
+		if err != nil {
+			continue // the history and the grid are optional; config.json was checked by RunFamily
+		}
+		dst := filepath.Join(out, filepath.Base(name))
+		if name == filepath.Join(gan.SamplesDir, "latest.png") {
+			dst = filepath.Join(out, "samples.png")
+		}
+		if err := atomicfile.WriteFile(dst, b); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "exported %s to %s\n", run, out)
 	return nil
 }

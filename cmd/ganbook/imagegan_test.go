@@ -51,6 +51,16 @@ func TestImageGANCommands(t *testing.T) {
 		if _, err := ganbook(t, "sample", "--run", runDir, "--format", "idx", "--out", png); err == nil || !strings.Contains(err.Error(), "png") {
 			t.Errorf("sample --format idx of a %s run: %v, want an error asking for png", c.family, err)
 		}
+		// An export evaluates to the same numbers as its run.
+		exported := filepath.Join(dir, c.family+"-export")
+		if _, err := ganbook(t, "export", "--run", runDir, "--out", exported); err != nil {
+			t.Fatalf("export %s: %v", c.family, err)
+		}
+		again, err := ganbook(t, "eval", "--run", exported, "--n", "20", "--json")
+		var rep2 imageEvalReport
+		if err != nil || json.Unmarshal([]byte(again), &rep2) != nil || rep2.Report == nil || rep2.Model != rep.Model || rep2.Step != 3 {
+			t.Errorf("eval of the export of %s: %v\n%s\nthe run's: %s", c.family, err, again, out)
+		}
 	}
 	if _, err := ganbook(t, "train", "srgan", "--scale", "3", "--out", filepath.Join(dir, "bad")); err == nil || !strings.Contains(err.Error(), "scale 3") {
 		t.Errorf("srgan --scale 3: %v", err)
