@@ -40,10 +40,11 @@ func runExport(args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("export: %v", err)
 	}
-	if err := gan.WriteConfig(filepath.Join(*out, gan.ConfigFile), t.Config); err != nil {
+	cfg, err := gan.Export(t, *out)
+	if err != nil {
 		return err
 	}
-	if err := gan.Export(t, *out); err != nil {
+	if err := gan.WriteConfig(filepath.Join(*out, gan.ConfigFile), cfg); err != nil {
 		return err
 	}
 	if err := t.SaveSamples(t.FixedLatent(1), filepath.Join(*out, "samples.png")); err != nil {

@@ -61,6 +61,8 @@ func runTrain(args []string, stdout io.Writer) error {
 	ckptEvery := fs.Int("checkpoint-every", def.CheckpointEvery, "steps between checkpoints")
 	sampleEvery := fs.Int("sample-every", def.SampleEvery, "steps between sample grids")
 	latent := fs.Int("latent", def.LatentDim, "size of the noise z")
+	genHidden := fs.Int("gen-hidden", def.GenHidden, "dcgan: units of a dense layer before G's projection (0: none)")
+	discHidden := fs.Int("disc-hidden", def.DiscHidden, "dcgan: units of a dense layer after D's convolutions (0: none)")
 	var categorical intList = def.Info.Categorical
 	continuous, lambdaCat, lambdaCont := def.Info.Continuous, def.Info.WeightCat, def.Info.WeightCont
 	if model == gan.FamilyInfoGAN {
@@ -76,7 +78,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	def.LatentDim, def.Condition = *latent, condition
+	def.LatentDim, def.Condition, def.GenHidden, def.DiscHidden = *latent, condition, *genHidden, *discHidden
 	def.Info.Categorical, def.Info.Continuous, def.Info.WeightCat, def.Info.WeightCont = categorical, continuous, lambdaCat, lambdaCont
 	cfg := def
 	cfg.Dataset, cfg.Steps, cfg.BatchSize, cfg.Seed, cfg.Loss = *dataset, *steps, *batch, *seed, *loss

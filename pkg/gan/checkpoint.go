@@ -3,6 +3,7 @@
 package gan
 
 import (
+	"github.com/gomlx/gomlx/core/tensors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,9 +32,42 @@ func SaveCheckpoint(store *model.Store, runDir string) error {
 }
 
 // Export writes t's sampling-only checkpoint into runDir (ExportGenerator), keeping D for InfoGAN and conditional
-// GANs.
-func Export(t *Trainer, runDir string) error {
-	return ExportGenerator(t.Store, runDir, t.Config.Family() != FamilyGAN)
+// GANs, and returns the config to store beside it. When G has a weight average (Config.GenEMA), the export
+// holds the bias-corrected average as G's weights, with GenEMA 0 in the returned config: the same samples from
+// half the size.
+func Export(t *Trainer, runDir string) (Config, error) {
+	cfg := t.Config
+	var restore []func()
+	defer func() {
+		for _, r := range restore {
+			r()
+		}
+	}()
+	if pVar := t.Store.GetVariable("/" + ScopeGeneratorEMA + "/" + emaProductName); cfg.GenEMA > 0 && pVar != nil {
+		p := float64(tensors.ToScalar[float32](pVar.MustValue()))
+		if p < 1 {
+			correction := float32(1 / (1 - p))
+			for _, v := range generatorVariables(t.Store) {
+				dir, name := model.SplitPath(v.Path())
+				ema := t.Store.GetVariable("/" + ScopeGeneratorEMA + strings.TrimPrefix(dir, "/"+ScopeGenerator) + "/" + name)
+				if ema == nil {
+					continue
+				}
+				dims := v.Shape().Dimensions
+				original := tensors.MustCopyFlatData[float32](v.MustValue()) // a copy: setting a value frees the old one
+				avg := tensors.MustCopyFlatData[float32](ema.MustValue())
+				for i := range avg {
+					avg[i] *= correction
+				}
+				v.MustSetValue(tensors.FromFlatDataAndDimensions(avg, dims...))
+				restore = append(restore, func() { v.MustSetValue(tensors.FromFlatDataAndDimensions(original, dims...)) })
+			}
+			cfg.GenEMA = 0
+			t.updates++ // the weights changed: rebuild the sampling graph
+			defer func() { t.updates++ }()
+		}
+	}
+	return cfg, exportVariables(t.Store, runDir, t.Config.Family() != FamilyGAN, cfg.GenEMA == 0 && t.Config.GenEMA > 0)
 }
 
 // ExportGenerator writes into runDir a checkpoint holding only what sampling needs: the generator's weights and
@@ -43,9 +77,16 @@ func Export(t *Trainer, runDir string) error {
 // categorical code of real images, which `ganbook eval` scores, and a conditional GAN's D shows what it accepts
 // with a wrong label (chapter 04). Export chooses keepD by the run's family.
 func ExportGenerator(store *model.Store, runDir string, keepD bool) error {
+	return exportVariables(store, runDir, keepD, false)
+}
+
+func exportVariables(store *model.Store, runDir string, keepD, dropEMA bool) error {
 	var exclude []*model.Variable
 	for v := range store.IterVariables() {
 		keep := strings.HasPrefix(v.Scope(), "/"+ScopeGenerator) || v.Name() == "global_step"
+		if dropEMA && strings.HasPrefix(v.Scope(), "/"+ScopeGeneratorEMA) {
+			keep = false
+		}
 		if keepD && strings.HasPrefix(v.Scope(), "/"+ScopeDiscriminator) {
 			keep = !strings.Contains(v.Scope(), "Optimizer") && !strings.Contains(v.Scope(), "/optimizers")
 		}

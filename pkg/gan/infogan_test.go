@@ -158,15 +158,36 @@ func TestInfoGANLatent(t *testing.T) {
 		t.Fatalf("PredictCodes: %d codes, %v", len(codes), err)
 	}
 	dir := t.TempDir()
-	if err := Export(tr, dir); err != nil {
+	exported, err := Export(tr, dir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteConfig(filepath.Join(dir, ConfigFile), cfg); err != nil {
+	if exported.GenEMA != 0 || tr.Config.GenEMA == 0 {
+		t.Fatalf("the export's config has gen_ema %g (the run's %g): the average should be folded into G", exported.GenEMA, tr.Config.GenEMA)
+	}
+	if err := WriteConfig(filepath.Join(dir, ConfigFile), exported); err != nil {
 		t.Fatal(err)
 	}
 	loaded, err := LoadRun(testBackend(t), dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The export samples what the run samples (from G's weight average), and the run is unchanged by it.
+	fromExport, err := loaded.Sample(20, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromRun, err := tr.Sample(20, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fromRun {
+		if d := fromRun[i] - fromExport[i]; d > 1e-4 || d < -1e-4 || fromRun[i] != images[i] {
+			t.Fatalf("pixel %d: run %g (before the export %g), export %g", i, fromRun[i], images[i], fromExport[i])
+		}
+	}
+	if loaded.Store.GetVariable("/"+ScopeGeneratorEMA+"/"+emaProductName) != nil {
+		t.Error("the export still holds the weight average")
 	}
 	again, err := loaded.PredictCodes(images, 20)
 	if err != nil {
