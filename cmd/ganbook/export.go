@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 )
@@ -62,54 +63,37 @@ func runExport(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// exportImageGAN copies a pix2pix or SRGAN run's config, checkpoint (small: a few MB with D and Adam's state,
-// which also lets training resume from the copy), history and latest sample grid.
+// exportImageGAN writes a pix2pix or SRGAN run's generator (no discriminator, optimizer state or frozen
+// classifier: sampling and `ganbook eval` need none of them), config, history and latest sample grid.
 func exportImageGAN(run, out string, stdout io.Writer) error {
-	if !gan.HasCheckpoint(run) {
-		return fmt.Errorf("export: %s has no checkpoint yet: train it first", run)
+	b, err := backend.New()
+	if err != nil {
+		return err
 	}
-	src := filepath.Join(run, gan.CheckpointDir)
-	if _, err := os.Stat(src); err != nil {
-		src = filepath.Join(run, gan.CheckpointDir+".old") // an interrupted save left only the previous one
+	defer b.Finalize()
+	t, err := imagegan.LoadRun(b, run)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("export: %v", err)
 	}
-	final := filepath.Join(out, gan.CheckpointDir)
-	tmp, err := atomicfile.TempDir(final)
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		return fmt.Errorf("export: reading %s: %v", src, err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			return fmt.Errorf("export: %v", err)
-		}
-		if err := os.WriteFile(filepath.Join(tmp, e.Name()), b, 0o644); err != nil {
-			return fmt.Errorf("export: %v", err)
-		}
-	}
-	if err := atomicfile.ReplaceDir(tmp, final, filepath.Join(out, gan.CheckpointDir+".old")); err != nil {
+	if err := gan.ExportGenerator(t.Store, out, false); err != nil {
 		return err
 	}
 	for _, name := range []string{gan.ConfigFile, gan.MetricsFile, gan.LossPlotFile, filepath.Join(gan.SamplesDir, "latest.png")} {
-		b, err := os.ReadFile(filepath.Join(run, name))
+		data, err := os.ReadFile(filepath.Join(run, name))
 		if err != nil {
-			continue // the history and the grid are optional; config.json was checked by RunFamily
+			continue // the history and the grid are optional; config.json was read by LoadRun
 		}
 		dst := filepath.Join(out, filepath.Base(name))
 		if name == filepath.Join(gan.SamplesDir, "latest.png") {
 			dst = filepath.Join(out, "samples.png")
 		}
-		if err := atomicfile.WriteFile(dst, b); err != nil {
+		if err := atomicfile.WriteFile(dst, data); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "exported %s to %s\n", run, out)
+	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", run, t.GlobalStep(), out)
 	return nil
 }
