@@ -52,12 +52,14 @@ kernel:
 
 # Installs the kernel, then opens the notebooks in JupyterLab if it is installed, else the classic Notebook,
 # on 127.0.0.1 only.
+# (As root, e.g. in a container, Jupyter needs --allow-root.)
 JUPYTER_PORT ?= 8888
+JUPYTER_FLAGS ?= --ip 127.0.0.1 --port $(JUPYTER_PORT) --notebook-dir notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 jupyter: kernel
 	@if jupyter lab --version >/dev/null 2>&1; then \
-		jupyter lab --ip 127.0.0.1 --port $(JUPYTER_PORT) --notebook-dir notebooks; \
+		jupyter lab $(JUPYTER_FLAGS); \
 	else \
-		jupyter notebook --ip 127.0.0.1 --port $(JUPYTER_PORT) --notebook-dir notebooks; \
+		jupyter notebook $(JUPYTER_FLAGS); \
 	fi
 
 # Executes every notebook headless and checks its figures (scripts/test_notebooks.sh); NOTEBOOKS=path runs one.
