@@ -32,10 +32,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"train", "train a GAN or the scoring classifier: `ganbook train dcgan --steps 3000`", runTrain},
+		{"train", "train gan, dcgan, infogan, cgan, pix2pix, srgan or the scoring classifier: `ganbook train dcgan --steps 3000`", runTrain},
 		{"sample", "write samples of a run as a PNG grid or an IDX file", runSample},
 		{"eval", "score a run's samples (or real data and noise) with the dataset's classifier", runEval},
-		{"export", "copy a run's generator into a small sampling-only run directory", runExport},
+		{"export", "copy what sampling and eval need of a run into a small run directory (pretrained/)", runExport},
 		{"backend", "print the compute backend selected by GOMLX_BACKEND", runBackend},
 		{"bench", "benchmarks: `ganbook bench conv|dcgan [--json]`", runBench},
 		{"data", "load a dataset and print its size and label counts", runData},
