@@ -52,12 +52,8 @@ func runExport(args []string, stdout io.Writer) error {
 		return err
 	}
 	// The training history (losses, and InfoGAN's L_I) and its plot come along: they are small.
-	for _, name := range []string{gan.MetricsFile, gan.LossPlotFile} {
-		if b, err := os.ReadFile(filepath.Join(*run, name)); err == nil {
-			if err := atomicfile.WriteFile(filepath.Join(*out, name), b); err != nil {
-				return err
-			}
-		}
+	if err := copyRunFiles(*run, *out, [][2]string{{gan.MetricsFile, gan.MetricsFile}, {gan.LossPlotFile, gan.LossPlotFile}}); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", *run, t.GlobalStep(), *out)
 	return nil
@@ -81,19 +77,26 @@ func exportImageGAN(run, out string, stdout io.Writer) error {
 	if err := gan.ExportGenerator(t.Store, out, false); err != nil {
 		return err
 	}
-	for _, name := range []string{gan.ConfigFile, gan.MetricsFile, gan.LossPlotFile, filepath.Join(gan.SamplesDir, "latest.png")} {
-		data, err := os.ReadFile(filepath.Join(run, name))
+	// config.json was read by LoadRun; the history and the latest grid come along.
+	if err := copyRunFiles(run, out, [][2]string{{gan.ConfigFile, gan.ConfigFile}, {gan.MetricsFile, gan.MetricsFile},
+		{gan.LossPlotFile, gan.LossPlotFile}, {filepath.Join(gan.SamplesDir, "latest.png"), "samples.png"}}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", run, t.GlobalStep(), out)
+	return nil
+}
+
+// copyRunFiles copies files {path in run, name in out} from run to out, each written atomically; a file run
+// does not have (a history or a grid: they are optional) is skipped.
+func copyRunFiles(run, out string, files [][2]string) error {
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(run, f[0]))
 		if err != nil {
-			continue // the history and the grid are optional; config.json was read by LoadRun
+			continue
 		}
-		dst := filepath.Join(out, filepath.Base(name))
-		if name == filepath.Join(gan.SamplesDir, "latest.png") {
-			dst = filepath.Join(out, "samples.png")
-		}
-		if err := atomicfile.WriteFile(dst, data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(out, f[1]), data); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", run, t.GlobalStep(), out)
 	return nil
 }

@@ -5,6 +5,7 @@
 package atomicfile
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 
@@ -35,6 +36,16 @@ func WriteFile(path string, data []byte) error {
 		return errors.Wrapf(err, "writing %s (is the disk full?)", path)
 	}
 	return errors.Wrapf(os.Rename(f.Name(), path), "writing %s", path)
+}
+
+// WriteJSON writes v as indented JSON, with a final newline, to path with WriteFile: how every run file
+// (config.json, metrics.json) is saved.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return errors.Wrapf(err, "encoding %s", path)
+	}
+	return WriteFile(path, append(b, '\n'))
 }
 
 // TempDir creates a hidden folder beside dir (mode 0755) to fill and then publish with ReplaceDir.

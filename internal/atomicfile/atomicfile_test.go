@@ -54,3 +54,20 @@ func TestReplaceDir(t *testing.T) {
 		t.Errorf("dir %q with %d entries in the root, want v3 and no leftovers", read(dir), len(entries))
 	}
 }
+
+func TestWriteJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "config.json")
+	if err := WriteJSON(path, map[string]int{"steps": 3}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "{\n  \"steps\": 3\n}\n"; string(b) != want {
+		t.Errorf("WriteJSON wrote %q, want %q", b, want)
+	}
+	if err := WriteJSON(path, func() {}); err == nil {
+		t.Error("a value JSON cannot encode gave no error")
+	}
+}

@@ -247,11 +247,7 @@ func (c *Config) Validate() error {
 
 // WriteConfig writes c as indented JSON to path, atomically (a temporary file renamed over it).
 func WriteConfig(path string, c Config) error {
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return errors.Wrap(err, "gan: encoding the config")
-	}
-	return errors.WithMessage(atomicfile.WriteFile(path, append(b, '\n')), "gan: saving the config")
+	return errors.WithMessage(atomicfile.WriteJSON(path, c), "gan: saving the config")
 }
 
 // ReadConfig reads and validates a config.json.

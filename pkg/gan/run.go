@@ -199,11 +199,7 @@ func (t *Trainer) SaveSamples(z *tensors.Tensor, path string) error {
 
 // writeMetrics writes metrics.json and the loss plot.
 func writeMetrics(dir string, m *Metrics) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return errors.Wrap(err, "gan: encoding metrics")
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, MetricsFile), append(b, '\n')); err != nil {
+	if err := atomicfile.WriteJSON(filepath.Join(dir, MetricsFile), m); err != nil {
 		return errors.WithMessage(err, "gan: saving the metrics")
 	}
 	var steps, dl, gl, li, hc []float64

@@ -182,11 +182,7 @@ func (c *Config) convLowering() nn.Lowering {
 
 // WriteConfig writes c as indented JSON to path, atomically.
 func WriteConfig(path string, c Config) error {
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return errors.Wrap(err, "imagegan: encoding the config")
-	}
-	return errors.WithMessage(atomicfile.WriteFile(path, append(b, '\n')), "imagegan: saving the config")
+	return errors.WithMessage(atomicfile.WriteJSON(path, c), "imagegan: saving the config")
 }
 
 // ReadConfig reads and validates a config.json written by WriteConfig.

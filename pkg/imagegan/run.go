@@ -192,11 +192,7 @@ func scaleMetrics(a StepMetrics, f float64) StepMetrics {
 
 // writeMetrics writes metrics.json and the loss plot.
 func writeMetrics(dir string, m *Metrics) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return errors.Wrap(err, "imagegan: encoding metrics")
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, gan.MetricsFile), append(b, '\n')); err != nil {
+	if err := atomicfile.WriteJSON(filepath.Join(dir, gan.MetricsFile), m); err != nil {
 		return errors.WithMessage(err, "imagegan: saving the metrics")
 	}
 	var steps, dl, adv, rec []float64
