@@ -199,3 +199,76 @@ func TestInfoGANLatent(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalBatches: forBatches hands out zero-padded chunks of evalBatch items, and GenerateFlat, PredictCodes and
+// Discriminate give an item past the first batch the same answer as when it is alone.
+func TestEvalBatches(t *testing.T) {
+	const n, width = 2*evalBatch + 88, 3
+	flat := make([]float32, n*width)
+	for i := range flat {
+		flat[i] = float32(i/width + 1)
+	}
+	var calls [][2]int
+	err := forBatches(flat, n, width, func(chunk []float32, i, m int) error {
+		calls = append(calls, [2]int{i, m})
+		if len(chunk) != evalBatch*width {
+			t.Fatalf("chunk of %d numbers, want %d", len(chunk), evalBatch*width)
+		}
+		for j, v := range chunk {
+			want := float32(0)
+			if j/width < m {
+				want = float32(i + j/width + 1)
+			}
+			if v != want {
+				t.Fatalf("batch at %d, number %d: %g, want %g", i, j, v, want)
+			}
+		}
+		return nil
+	})
+	if err != nil || len(calls) != 3 || calls[1] != [2]int{evalBatch, evalBatch} || calls[2] != [2]int{2 * evalBatch, 88} {
+		t.Fatalf("forBatches calls %v (error %v), want 3 batches ending with [%d 88]", calls, err, 2*evalBatch)
+	}
+
+	cfg := tinyInfoConfig()
+	tr := newTestTrainer(t, cfg)
+	for range 2 {
+		if _, err := tr.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const m, k = evalBatch + 10, evalBatch + 3 // k: an item in the second batch
+	z, _ := tr.Latent(m, 7)
+	w, size := cfg.GenInputDim(), cfg.Height*cfg.Width*cfg.Channels
+	images, err := tr.GenerateFlat(z, m)
+	if err != nil || len(images) != m*size {
+		t.Fatalf("GenerateFlat: %d values, %v", len(images), err)
+	}
+	alone, err := tr.GenerateFlat(z[k*w:(k+1)*w], 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, v := range alone {
+		if d := v - images[k*size+j]; d > 1e-5 || d < -1e-5 {
+			t.Fatalf("pixel %d of image %d: %g in a batch, %g alone", j, k, images[k*size+j], v)
+		}
+	}
+	codes, err := tr.PredictCodes(images, m)
+	if err != nil || len(codes) != m {
+		t.Fatalf("PredictCodes: %d codes, %v", len(codes), err)
+	}
+	d, err := tr.Discriminate(images, m, nil)
+	if err != nil || len(d) != m {
+		t.Fatalf("Discriminate: %d outputs, %v", len(d), err)
+	}
+	code1, err := tr.PredictCodes(images[k*size:(k+1)*size], 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1, err := tr.Discriminate(images[k*size:(k+1)*size], 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code1[0] != codes[k] || math.Abs(d1[0]-d[k]) > 1e-5 {
+		t.Errorf("image %d: code %d and D %g alone, %d and %g in a batch", k, code1[0], d1[0], codes[k], d[k])
+	}
+}

@@ -365,29 +365,42 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// GenerateFlat maps n generator inputs z (flat, [n·GenInputDim]) to images, in batches of at most 256, and
+// GenerateFlat maps n generator inputs z (flat, [n·GenInputDim]) to images, in batches of evalBatch, and
 // returns them flat ([n·H·W·C] float32 in [-1, 1]).
 func (t *Trainer) GenerateFlat(z []float32, n int) ([]float32, error) {
-	const batch = 256
 	width := t.Config.GenInputDim()
 	if len(z) != n*width {
 		return nil, errors.Errorf("gan: %d inputs of width %d need %d numbers, got %d", n, width, n*width, len(z))
 	}
+	size := t.Config.Height * t.Config.Width * t.Config.Channels
 	var out []float32
-	for i := 0; i < n; i += batch {
-		m := min(batch, n-i)
-		// Every call uses the same batch shape (padded with zeros) so one graph serves all.
-		chunk := make([]float32, batch*width)
-		copy(chunk, z[i*width:(i+m)*width])
-		images, err := t.Generate(tensorFrom(chunk, batch, width))
+	err := forBatches(z, n, width, func(chunk []float32, _, m int) error {
+		images, err := t.Generate(tensorFrom(chunk, evalBatch, width))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		flat := tensors.MustCopyFlatData[float32](images)
+		out = append(out, tensors.MustCopyFlatData[float32](images)[:m*size]...)
 		images.MustFinalizeAll()
-		out = append(out, flat[:m*t.Config.Height*t.Config.Width*t.Config.Channels]...)
+		return nil
+	})
+	return out, err
+}
+
+// evalBatch is the batch size of GenerateFlat, PredictCodes and Discriminate.
+const evalBatch = 256
+
+// forBatches calls fn on n items of width numbers each (flat), evalBatch items at a time: chunk holds items
+// i to i+m-1 followed by zeros, so that every call has the same shape and one compiled graph serves them all.
+func forBatches(flat []float32, n, width int, fn func(chunk []float32, i, m int) error) error {
+	for i := 0; i < n; i += evalBatch {
+		m := min(evalBatch, n-i)
+		chunk := make([]float32, evalBatch*width)
+		copy(chunk, flat[i*width:(i+m)*width])
+		if err := fn(chunk, i, m); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // Traversal builds the generator inputs of an InfoGAN latent traversal (Chen et al. 2016, Figure 2), from one

@@ -333,20 +333,20 @@ func (t *Trainer) PredictCodes(images []float32, n int) ([]int, error) {
 		return nil, errors.WithMessage(err, "gan: building Q")
 	}
 	defer exec.Finalize()
-	const batch = 256
 	codes := make([]int, 0, n)
-	for i := 0; i < n; i += batch {
-		m := min(batch, n-i)
-		chunk := make([]float32, batch*size) // one batch shape for every call
-		copy(chunk, images[i*size:(i+m)*size])
-		out, err := exec.Call(tensorFrom(chunk, batch, cfg.Height, cfg.Width, cfg.Channels))
+	err = forBatches(images, n, size, func(chunk []float32, _, m int) error {
+		out, err := exec.Call(tensorFrom(chunk, evalBatch, cfg.Height, cfg.Width, cfg.Channels))
 		if err != nil {
-			return nil, errors.WithMessage(err, "gan: running Q")
+			return errors.WithMessage(err, "gan: running Q")
 		}
 		for _, c := range tensors.MustCopyFlatData[int32](out[0])[:m] {
 			codes = append(codes, int(c))
 		}
 		out[0].MustFinalizeAll()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return codes, nil
 }
@@ -363,6 +363,11 @@ func (t *Trainer) Discriminate(images []float32, n int, labels []int) ([]float64
 	if (cfg.Classes > 0) != (labels != nil) || (labels != nil && len(labels) != n) {
 		return nil, errors.Errorf("gan: Discriminate needs one label per image for a conditional GAN, none otherwise")
 	}
+	for _, y := range labels {
+		if y < 0 || y >= cfg.Classes {
+			return nil, errors.Errorf("gan: label %d is not one of the %d classes", y, cfg.Classes)
+		}
+	}
 	exec, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, x, y *Node) *Node {
 		if cfg.Classes == 0 {
 			y = nil
@@ -374,29 +379,26 @@ func (t *Trainer) Discriminate(images []float32, n int, labels []int) ([]float64
 		return nil, errors.WithMessage(err, "gan: building D")
 	}
 	defer exec.Finalize()
-	const batch = 256
 	out := make([]float64, 0, n)
-	for i := 0; i < n; i += batch {
-		m := min(batch, n-i)
-		chunk := make([]float32, batch*size)
-		copy(chunk, images[i*size:(i+m)*size])
-		ys := make([]int32, batch)
+	err = forBatches(images, n, size, func(chunk []float32, i, m int) error {
+		ys := make([]int32, evalBatch)
 		for j := range m {
 			if labels != nil {
-				if labels[i+j] < 0 || labels[i+j] >= cfg.Classes {
-					return nil, errors.Errorf("gan: label %d is not one of the %d classes", labels[i+j], cfg.Classes)
-				}
 				ys[j] = int32(labels[i+j])
 			}
 		}
-		res, err := exec.Call(tensorFrom(chunk, batch, cfg.Height, cfg.Width, cfg.Channels), tensors.FromValue(ys))
+		res, err := exec.Call(tensorFrom(chunk, evalBatch, cfg.Height, cfg.Width, cfg.Channels), tensors.FromValue(ys))
 		if err != nil {
-			return nil, errors.WithMessage(err, "gan: running D (does the run hold D? `ganbook export` keeps it for infogan and cgan runs)")
+			return errors.WithMessage(err, "gan: running D (does the run hold D? `ganbook export` keeps it for infogan and cgan runs)")
 		}
 		for _, v := range tensors.MustCopyFlatData[float32](res[0])[:m] {
 			out = append(out, float64(v))
 		}
 		res[0].MustFinalizeAll()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
