@@ -69,7 +69,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		fs.Var(&categorical, "categorical", "InfoGAN: the number of values of each categorical code, comma-separated")
 		fs.IntVar(&continuous, "continuous", continuous, "InfoGAN: the number of continuous codes, Unif(-1, 1)")
 		fs.Float64Var(&lambdaCat, "lambda-cat", lambdaCat, "InfoGAN: λ of the categorical codes' information term (0: the ablation, G ignores the codes)")
-		fs.Float64Var(&lambdaCont, "lambda-cont", lambdaCont, "InfoGAN: λ of the continuous codes' information term")
+		fs.Float64Var(&lambdaCont, "lambda-cont", lambdaCont, "InfoGAN: λ of the continuous codes' information term (the authors' code and pretrained/infogan-mnist use 1)")
 	}
 	condition := def.Condition
 	if model == gan.FamilyCGAN {

@@ -383,7 +383,10 @@ func (t *Trainer) GenerateFlat(z []float32, n int) ([]float32, error) {
 		images.MustFinalizeAll()
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // evalBatch is the batch size of GenerateFlat, PredictCodes and Discriminate.
