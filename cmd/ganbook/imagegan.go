@@ -81,17 +81,7 @@ func runTrainImageGAN(family string, args []string, stdout io.Writer) error {
 	bar := newProgressBar(stdout)
 	t, err := imagegan.Train(ctx, b, cfg, imagegan.RunOptions{Dir: *out, Resume: *resume, Progress: imageProgress(bar)})
 	bar.done()
-	if ctx.Err() != nil && t != nil {
-		fmt.Fprintf(stdout, "interrupted at step %d: checkpoint saved in %s; continue with `ganbook train %s --out %s --resume`\n",
-			t.GlobalStep(), *out, family, *out)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "done: %d steps; input | output | target in %s/samples/latest.png; score them with `ganbook eval --run %s`\n",
-		t.GlobalStep(), *out, *out)
-	return nil
+	return trainingEnded(stdout, t, err, family, *out, "input | output | target in "+*out+"/samples/latest.png")
 }
 
 // imageProgress draws an image GAN's progress on the shared progress bar.

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -117,16 +118,21 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *resume, Progress: bar.update})
 	bar.done()
-	if ctx.Err() != nil && t != nil {
-		fmt.Fprintf(stdout, "interrupted at step %d: checkpoint saved in %s; continue with `ganbook train %s --out %s --resume`\n",
-			t.GlobalStep(), *out, model, *out)
-		return nil
-	}
-	if err != nil {
+	return trainingEnded(stdout, t, err, model, *out, "samples in "+*out+"/samples/latest.png")
+}
+
+// trainingEnded reports how `ganbook train` ended: interrupted by Ctrl-C or SIGTERM after the run saved its
+// checkpoint, finished (with what the run wrote, then how to score it), or an error, returned as it is.
+func trainingEnded(stdout io.Writer, t interface{ GlobalStep() int64 }, err error, family, dir, wrote string) error {
+	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
-	fmt.Fprintf(stdout, "done: %d steps; samples in %s/samples/latest.png; score them with `ganbook eval --run %s`\n",
-		t.GlobalStep(), *out, *out)
+	if err != nil {
+		fmt.Fprintf(stdout, "interrupted at step %d: checkpoint saved in %s; continue with `ganbook train %s --out %s --resume`\n",
+			t.GlobalStep(), dir, family, dir)
+		return nil
+	}
+	fmt.Fprintf(stdout, "done: %d steps; %s; score them with `ganbook eval --run %s`\n", t.GlobalStep(), wrote, dir)
 	return nil
 }
 

@@ -4,7 +4,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +98,29 @@ func TestEvalReference(t *testing.T) {
 	}
 	if _, err := ganbook(t, "eval"); err == nil || !strings.Contains(err.Error(), "--run DIR or --reference") {
 		t.Errorf("eval without a subject: %v", err)
+	}
+}
+
+type stepAt int64
+
+func (s stepAt) GlobalStep() int64 { return int64(s) }
+
+// TestTrainingEnded: an interrupted run says where it stopped and how to resume, a finished one what it wrote,
+// and any other error (a failed save after Ctrl-C too) is returned rather than reported as a saved checkpoint.
+func TestTrainingEnded(t *testing.T) {
+	var out strings.Builder
+	if err := trainingEnded(&out, stepAt(44), context.Canceled, "infogan", "runs/x", "samples"); err != nil ||
+		!strings.Contains(out.String(), "interrupted at step 44") || !strings.Contains(out.String(), "ganbook train infogan --out runs/x --resume") {
+		t.Errorf("interrupted: %v, %q", err, out.String())
+	}
+	out.Reset()
+	if err := trainingEnded(&out, stepAt(300), nil, "dcgan", "runs/y", "samples in runs/y/samples/latest.png"); err != nil ||
+		out.String() != "done: 300 steps; samples in runs/y/samples/latest.png; score them with `ganbook eval --run runs/y`\n" {
+		t.Errorf("done: %v, %q", err, out.String())
+	}
+	out.Reset()
+	saveErr := errors.New("gan: saving the checkpoint: disk full")
+	if err := trainingEnded(&out, stepAt(7), saveErr, "dcgan", "runs/z", "samples"); err != saveErr || out.Len() != 0 {
+		t.Errorf("failed save: returned %v and printed %q", err, out.String())
 	}
 }

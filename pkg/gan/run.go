@@ -6,12 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/ganbook/ganbook/internal/atomicfile"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/internal/runloop"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/viz"
 	"github.com/gomlx/compute"
@@ -120,67 +121,38 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	fixedNoise := t.FixedLatent(uint64(cfg.Seed))
 	defer fixedNoise.MustFinalizeAll()
 
-	save := func() error {
-		if err := SaveCheckpoint(t.Store, opts.Dir); err != nil {
-			return err
-		}
-		return writeMetrics(opts.Dir, &metrics)
-	}
-	total, start := int64(cfg.Steps), t.GlobalStep()
-	sessionStart := time.Now()
-	var acc MetricsEntry
-	var accN int
-	for t.GlobalStep() < total {
-		if ctx.Err() != nil {
-			break
-		}
-		t0 := time.Now()
-		m, err := t.Step()
-		metrics.Seconds += time.Since(t0).Seconds()
-		if err != nil {
-			return t, err // the last good checkpoint stays as it was
-		}
-		acc.DLoss, acc.GLoss, acc.DReal, acc.DFake = acc.DLoss+m.DLoss, acc.GLoss+m.GLoss, acc.DReal+m.DReal, acc.DFake+m.DFake
-		acc.Info += m.Info
-		accN++
-		step := m.Step
-		checkpointed := false
-		if step%int64(opts.LogEvery) == 0 || step == total {
-			n := float64(accN)
-			entry := MetricsEntry{Step: step, DLoss: acc.DLoss / n, GLoss: acc.GLoss / n, DReal: acc.DReal / n, DFake: acc.DFake / n,
-				Info: acc.Info / n}
-			metrics.History = append(metrics.History, entry)
-			acc, accN = MetricsEntry{}, 0
-			if step%int64(cfg.CheckpointEvery) == 0 {
-				if err := save(); err != nil {
-					return t, err
-				}
-				checkpointed = true
+	loop := runloop.Loop[MetricsEntry]{
+		Start: t.GlobalStep(), Total: int64(cfg.Steps),
+		LogEvery: int64(opts.LogEvery), CheckpointEvery: int64(cfg.CheckpointEvery), SampleEvery: int64(cfg.SampleEvery),
+		Step: func() (MetricsEntry, int64, error) {
+			m, err := t.Step()
+			return MetricsEntry{DLoss: m.DLoss, GLoss: m.GLoss, DReal: m.DReal, DFake: m.DFake, Info: m.Info}, m.Step, err
+		},
+		Add: func(a, m MetricsEntry) MetricsEntry {
+			return MetricsEntry{DLoss: a.DLoss + m.DLoss, GLoss: a.GLoss + m.GLoss, DReal: a.DReal + m.DReal,
+				DFake: a.DFake + m.DFake, Info: a.Info + m.Info}
+		},
+		Mean: func(a MetricsEntry, n int, step int64) MetricsEntry {
+			f := 1 / float64(n)
+			return MetricsEntry{Step: step, DLoss: a.DLoss * f, GLoss: a.GLoss * f, DReal: a.DReal * f, DFake: a.DFake * f,
+				Info: a.Info * f}
+		},
+		Log: func(e MetricsEntry) { metrics.History = append(metrics.History, e) },
+		Save: func() error {
+			if err := SaveCheckpoint(t.Store, opts.Dir); err != nil {
+				return err
 			}
-			if opts.Progress != nil {
-				elapsed := time.Since(sessionStart).Seconds()
-				rate := float64(step-start) / elapsed
-				metrics.StepsPerSec = rate
-				opts.Progress(Progress{Step: step, Total: total, StepsPerSec: rate,
-					ETA: time.Duration(float64(total-step) / rate * float64(time.Second)), Last: entry, Checkpointed: checkpointed})
-			}
-		}
-		if step%int64(cfg.SampleEvery) == 0 {
-			if err := t.SaveSamples(fixedNoise, filepath.Join(opts.Dir, SamplesDir, fmt.Sprintf("step-%07d.png", step))); err != nil {
-				return t, err
-			}
-		}
+			return writeMetrics(opts.Dir, &metrics)
+		},
+		Sample: func(name string) error {
+			return t.SaveSamples(fixedNoise, filepath.Join(opts.Dir, SamplesDir, name))
+		},
+		Seconds: &metrics.Seconds, StepsPerSec: &metrics.StepsPerSec,
 	}
-	if elapsed := time.Since(sessionStart).Seconds(); t.GlobalStep() > start {
-		metrics.StepsPerSec = float64(t.GlobalStep()-start) / elapsed
+	if opts.Progress != nil {
+		loop.Progress = func(p runloop.Progress[MetricsEntry]) { opts.Progress(Progress(p)) }
 	}
-	if err := save(); err != nil {
-		return t, err
-	}
-	if err := t.SaveSamples(fixedNoise, filepath.Join(opts.Dir, SamplesDir, "latest.png")); err != nil {
-		return t, err
-	}
-	return t, ctx.Err()
+	return t, loop.Run(ctx)
 }
 
 // SaveSamples generates images from z and writes them as a PNG grid to path.

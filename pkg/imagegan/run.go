@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/internal/runloop"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/viz"
@@ -117,67 +118,35 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	for i := range sampleIdx {
 		sampleIdx[i] = i
 	}
-	saveSamples := func(name string) error {
-		return t.SaveTriplets(samples, sampleIdx, filepath.Join(opts.Dir, gan.SamplesDir, name))
-	}
-	save := func() error {
-		if err := gan.SaveCheckpoint(t.Store, opts.Dir); err != nil {
-			return err
-		}
-		return writeMetrics(opts.Dir, &metrics)
-	}
-	total, start := int64(cfg.Steps), t.GlobalStep()
-	sessionStart := time.Now()
-	var acc StepMetrics
-	var accN int
-	for t.GlobalStep() < total {
-		if ctx.Err() != nil {
-			break
-		}
-		t0 := time.Now()
-		m, err := t.Step()
-		metrics.Seconds += time.Since(t0).Seconds()
-		if err != nil {
-			return t, err // the last good checkpoint stays as it was
-		}
-		acc = addMetrics(acc, m)
-		accN++
-		step := m.Step
-		checkpointed := false
-		if step%int64(opts.LogEvery) == 0 || step == total {
-			entry := scaleMetrics(acc, 1/float64(accN))
+	loop := runloop.Loop[StepMetrics]{
+		Start: t.GlobalStep(), Total: int64(cfg.Steps),
+		LogEvery: int64(opts.LogEvery), CheckpointEvery: int64(cfg.CheckpointEvery), SampleEvery: int64(cfg.SampleEvery),
+		Step: func() (StepMetrics, int64, error) {
+			m, err := t.Step()
+			return m, m.Step, err
+		},
+		Add: addMetrics,
+		Mean: func(sum StepMetrics, n int, step int64) StepMetrics {
+			entry := scaleMetrics(sum, 1/float64(n))
 			entry.Step = step
-			metrics.History = append(metrics.History, entry)
-			acc, accN = StepMetrics{}, 0
-			if step%int64(cfg.CheckpointEvery) == 0 {
-				if err := save(); err != nil {
-					return t, err
-				}
-				checkpointed = true
+			return entry
+		},
+		Log: func(e StepMetrics) { metrics.History = append(metrics.History, e) },
+		Save: func() error {
+			if err := gan.SaveCheckpoint(t.Store, opts.Dir); err != nil {
+				return err
 			}
-			if opts.Progress != nil {
-				rate := float64(step-start) / time.Since(sessionStart).Seconds()
-				metrics.StepsPerSec = rate
-				opts.Progress(Progress{Step: step, Total: total, StepsPerSec: rate,
-					ETA: time.Duration(float64(total-step) / rate * float64(time.Second)), Last: entry, Checkpointed: checkpointed})
-			}
-		}
-		if step%int64(cfg.SampleEvery) == 0 {
-			if err := saveSamples(fmt.Sprintf("step-%07d.png", step)); err != nil {
-				return t, err
-			}
-		}
+			return writeMetrics(opts.Dir, &metrics)
+		},
+		Sample: func(name string) error {
+			return t.SaveTriplets(samples, sampleIdx, filepath.Join(opts.Dir, gan.SamplesDir, name))
+		},
+		Seconds: &metrics.Seconds, StepsPerSec: &metrics.StepsPerSec,
 	}
-	if elapsed := time.Since(sessionStart).Seconds(); t.GlobalStep() > start {
-		metrics.StepsPerSec = float64(t.GlobalStep()-start) / elapsed
+	if opts.Progress != nil {
+		loop.Progress = func(p runloop.Progress[StepMetrics]) { opts.Progress(Progress(p)) }
 	}
-	if err := save(); err != nil {
-		return t, err
-	}
-	if err := saveSamples("latest.png"); err != nil {
-		return t, err
-	}
-	return t, ctx.Err()
+	return t, loop.Run(ctx)
 }
 
 func addMetrics(a, b StepMetrics) StepMetrics {
