@@ -50,6 +50,7 @@ func NewWithConfig(config string) (compute.Backend, error) {
 	name, options, _ := strings.Cut(config, ":")
 	switch name {
 	case "", gobackend.BackendName:
+		GuardHeap()
 		b, err := gobackend.New(options)
 		if err != nil {
 			return nil, errors.WithMessagef(err, "backend: bad %s=%q (valid: \"go\" or \"go:parallelism=N\")", EnvVar, config)

@@ -3,6 +3,7 @@
 package backend
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -64,5 +65,27 @@ func TestXLAWithoutPlugin(t *testing.T) {
 		if _, err := NewWithConfig("xla:/nonexistent/pjrt_plugin.so"); err == nil || !strings.Contains(err.Error(), PluginPathEnvVar) {
 			t.Errorf("a missing plugin file gave %v, want an error naming %s", err, PluginPathEnvVar)
 		}
+	}
+}
+
+// TestGuardHeap: with GOEXPERIMENT=simd, creating the pure-Go backend leaves the Go heap mapped HeapGuardBytes
+// beyond what it uses (GuardHeap), and the guard itself is freed.
+func TestGuardHeap(t *testing.T) {
+	t.Setenv(EnvVar, "")
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if !simdBuild {
+		t.Skip("built without GOEXPERIMENT=simd: no guard needed")
+	}
+	if ms.HeapSys < HeapGuardBytes {
+		t.Errorf("heap mapped %d MB, want at least the guard's %d MB", ms.HeapSys>>20, HeapGuardBytes>>20)
+	}
+	if ms.HeapInuse > HeapGuardBytes/4 {
+		t.Errorf("heap in use %d MB: the guard was not freed", ms.HeapInuse>>20)
 	}
 }

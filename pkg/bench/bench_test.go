@@ -8,10 +8,10 @@ import (
 	"slices"
 	"testing"
 
+	ganbackend "github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/nn"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
@@ -37,7 +37,7 @@ func TestFLOPs(t *testing.T) {
 
 // TestSuitesAgree runs both suites at batch 2 with both lowerings: the loss and every gradient must agree.
 func TestSuitesAgree(t *testing.T) {
-	b, err := gobackend.New("")
+	b, err := ganbackend.NewWithConfig("go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestSuitesAgree(t *testing.T) {
 }
 
 func benchmarkSuite(b *testing.B, suite ConvSuite, lowering nn.Lowering) {
-	backend, err := gobackend.New("")
+	backend, err := ganbackend.NewWithConfig("go")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func BenchmarkDCGANStep(b *testing.B) {
 		b.Skip(err)
 	}
 	cfg := gan.TFTutorialDCGAN()
-	be, err := gobackend.New("")
+	be, err := ganbackend.NewWithConfig("go")
 	if err != nil {
 		b.Fatal(err)
 	}
