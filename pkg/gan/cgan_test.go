@@ -82,38 +82,7 @@ func TestConditionalGAN(t *testing.T) {
 	// Resume is exact for a conditional GAN too (labels of the real batch and drawn labels included).
 	cfg := tinyConfig(ModelDCGAN)
 	cfg.Classes, cfg.Condition = 10, cgan.ConditionConcat
-	whole := newTestTrainer(t, cfg)
-	var want []StepMetrics
-	for range 4 {
-		m, err := whole.Step()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, m)
-	}
-	first := newTestTrainer(t, cfg)
-	for range 2 {
-		if _, err := first.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dir := t.TempDir()
-	if err := SaveCheckpoint(first.Store, dir); err != nil {
-		t.Fatal(err)
-	}
-	second := newTestTrainer(t, cfg)
-	if _, err := second.LoadCheckpoint(dir); err != nil {
-		t.Fatal(err)
-	}
-	for i := 2; i < 4; i++ {
-		m, err := second.Step()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m != want[i] {
-			t.Errorf("resumed step %d: %+v, uninterrupted %+v", i+1, m, want[i])
-		}
-	}
+	checkResumeIsExact(t, cfg, 2)
 	bad := cfg
 	bad.Condition = "sideways"
 	if err := bad.Validate(); err == nil {

@@ -145,8 +145,14 @@ func TestSeparateUpdates(t *testing.T) {
 // TestResumeIsExact: 2N steps in one run and N + N steps with a checkpoint and a fresh Trainer in between give
 // the same losses (same seed).
 func TestResumeIsExact(t *testing.T) {
-	const n = 3
-	cfg := tinyConfig(ModelDCGAN)
+	checkResumeIsExact(t, tinyConfig(ModelDCGAN), 3)
+}
+
+// checkResumeIsExact trains 2n steps of cfg in one Trainer, then n steps, a checkpoint and n more steps in a fresh
+// Trainer: the resumed Trainer must start at step n and repeat the uninterrupted run's metrics exactly. It
+// returns the uninterrupted run's metrics.
+func checkResumeIsExact(t *testing.T, cfg Config, n int) []StepMetrics {
+	t.Helper()
 	whole := newTestTrainer(t, cfg)
 	var want []StepMetrics
 	for range 2 * n {
@@ -167,10 +173,10 @@ func TestResumeIsExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := newTestTrainer(t, cfg)
-	if _, err := LoadCheckpoint(second.Store, dir); err != nil {
+	if _, err := second.LoadCheckpoint(dir); err != nil {
 		t.Fatal(err)
 	}
-	if second.GlobalStep() != n {
+	if second.GlobalStep() != int64(n) {
 		t.Fatalf("resumed at step %d, want %d", second.GlobalStep(), n)
 	}
 	for i := n; i < 2*n; i++ {
@@ -182,6 +188,7 @@ func TestResumeIsExact(t *testing.T) {
 			t.Errorf("step %d: resumed run %+v, uninterrupted run %+v", i+1, m, want[i])
 		}
 	}
+	return want
 }
 
 // TestCheckpointFallback: a damaged latest checkpoint falls back to the previous one; both damaged is an error.
