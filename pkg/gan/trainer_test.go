@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ganbook/ganbook/internal/storetest"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -53,26 +54,10 @@ func newTestTrainer(t testing.TB, cfg Config) *Trainer {
 
 // snapshot copies the trainable variables of one network.
 func snapshot(tr *Trainer, scope string) map[string][]float32 {
-	out := map[string][]float32{}
-	for v := range tr.Store.IterVariables() {
-		if v.Trainable && strings.HasPrefix(v.Scope(), "/"+scope) {
-			out[v.Path()] = tensors.MustCopyFlatData[float32](v.MustValue())
-		}
-	}
-	return out
+	return storetest.Snapshot(tr.Store, scope, false)
 }
 
-func changed(a, b map[string][]float32) (n int) {
-	for k, va := range a {
-		for i := range va {
-			if va[i] != b[k][i] {
-				n++
-				break
-			}
-		}
-	}
-	return n
-}
+var changed = storetest.Changed
 
 func TestStepCountsOnceAndUpdatesBoth(t *testing.T) {
 	for _, dSteps := range []int{1, 3} {

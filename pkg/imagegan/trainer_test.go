@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ganbook/ganbook/internal/storetest"
 	"github.com/ganbook/ganbook/pkg/eval"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -24,26 +25,10 @@ func newTestTrainer(t testing.TB, cfg Config) *Trainer {
 
 // snapshot copies the variables under scope (trainable ones only, unless all).
 func snapshot(tr *Trainer, scope string, all bool) map[string][]float32 {
-	out := map[string][]float32{}
-	for v := range tr.Store.IterVariables() {
-		if (all || v.Trainable) && strings.HasPrefix(v.Scope(), "/"+scope) {
-			out[v.Path()] = tensors.MustCopyFlatData[float32](v.MustValue())
-		}
-	}
-	return out
+	return storetest.Snapshot(tr.Store, scope, all)
 }
 
-func changed(a, b map[string][]float32) (n int) {
-	for k, va := range a {
-		for i := range va {
-			if va[i] != b[k][i] {
-				n++
-				break
-			}
-		}
-	}
-	return n
-}
+var changed = storetest.Changed
 
 // TestStepTrainsBothAndResumesExactly, for each family: steps move the global step by one, change every
 // trainable variable of G and D and leave SRGAN's classifier as it was; 2N steps in one run and N + N steps
