@@ -17,11 +17,12 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/ganbook/ganbook/pkg/backend"
-	"github.com/ganbook/ganbook/pkg/gan"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/gan"
 )
 
 // command is one verb of the CLI.

@@ -5,7 +5,6 @@ package eval
 import (
 	"embed"
 	"fmt"
-	"github.com/ganbook/ganbook/internal/atomicfile"
 	"io/fs"
 	"math"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/ganbook/ganbook/internal/atomicfile"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"

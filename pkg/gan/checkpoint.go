@@ -3,12 +3,12 @@
 package gan
 
 import (
-	"github.com/gomlx/gomlx/core/tensors"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 	"github.com/pkg/errors"

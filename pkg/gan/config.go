@@ -5,14 +5,14 @@ package gan
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/ganbook/ganbook/internal/atomicfile"
-	"github.com/ganbook/ganbook/pkg/cgan"
-	"github.com/ganbook/ganbook/pkg/infogan"
-	"github.com/ganbook/ganbook/pkg/nn"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/pkg/cgan"
+	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/pkg/errors"
 )
 

@@ -4,12 +4,12 @@ package nn
 
 import (
 	"fmt"
-	"github.com/ganbook/ganbook/pkg/backend"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
