@@ -5,7 +5,8 @@
 // report, a checkpoint every CheckpointEvery steps and at the end, a sample grid every SampleEvery steps and at
 // the end, and a clean stop, with a checkpoint, when the context is cancelled.
 //
-// A step's metrics are of any type M; the trainer says how to add them and how to average a sum.
+// A step's metrics are of any type M; the trainer says how to add them and how to average a sum. runfiles.go
+// reads back what a run directory holds for a resumed session: its config.json and its metrics history.
 package runloop
 
 import (

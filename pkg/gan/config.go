@@ -3,13 +3,12 @@
 package gan
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/internal/runloop"
 	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/ganbook/ganbook/pkg/nn"
@@ -252,18 +251,7 @@ func WriteConfig(path string, c Config) error {
 
 // ReadConfig reads and validates a config.json.
 func ReadConfig(path string) (Config, error) {
-	var c Config
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return c, errors.Wrapf(err, "gan: reading the run's config (is %s a ganbook run directory?)", path)
-	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		return c, errors.Wrapf(err, "gan: %s is not a valid config.json", path)
-	}
-	if err := c.Validate(); err != nil {
-		return c, errors.WithMessagef(err, "in %s", path)
-	}
-	return c, nil
+	return runloop.ReadConfig[Config](path, "gan")
 }
 
 // String is a one-line summary of the run's settings.

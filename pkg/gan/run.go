@@ -4,10 +4,8 @@ package gan
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -84,9 +82,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		}
 		stored.Steps = max(stored.Steps, cfg.Steps)
 		cfg = stored
-		if b, err := os.ReadFile(filepath.Join(opts.Dir, MetricsFile)); err == nil {
-			_ = json.Unmarshal(b, &metrics) // a damaged metrics.json only loses the history plot
-		}
+		runloop.ReadHistory(filepath.Join(opts.Dir, MetricsFile), &metrics)
 	} else if HasCheckpoint(opts.Dir) {
 		return nil, errors.Errorf("gan: %s already holds a run: pass --resume to continue it, or choose another --out", opts.Dir)
 	}
@@ -108,11 +104,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		if _, err := t.LoadCheckpoint(opts.Dir); err != nil {
 			return nil, err
 		}
-		// Keep the history up to the checkpoint: entries after it will be trained again.
-		step := t.GlobalStep()
-		for len(metrics.History) > 0 && metrics.History[len(metrics.History)-1].Step > step {
-			metrics.History = metrics.History[:len(metrics.History)-1]
-		}
+		metrics.History = runloop.TrimHistory(metrics.History, t.GlobalStep(), func(e MetricsEntry) int64 { return e.Step })
 	}
 	metrics.Config = cfg
 	if err := WriteConfig(filepath.Join(opts.Dir, ConfigFile), cfg); err != nil {

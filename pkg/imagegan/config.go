@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/internal/runloop"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/pkg/errors"
@@ -187,18 +188,7 @@ func WriteConfig(path string, c Config) error {
 
 // ReadConfig reads and validates a config.json written by WriteConfig.
 func ReadConfig(path string) (Config, error) {
-	var c Config
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return c, errors.Wrapf(err, "imagegan: reading the run's config (is %s a ganbook run directory?)", path)
-	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		return c, errors.Wrapf(err, "imagegan: %s is not a valid config.json", path)
-	}
-	if err := c.Validate(); err != nil {
-		return c, errors.WithMessagef(err, "in %s", path)
-	}
-	return c, nil
+	return runloop.ReadConfig[Config](path, "imagegan")
 }
 
 // RunFamily returns the family recorded in runDir/config.json (FamilyPix2Pix or FamilySRGAN), or "" when the

@@ -4,7 +4,6 @@ package imagegan
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"os"
@@ -73,9 +72,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		}
 		stored.Steps = max(stored.Steps, cfg.Steps)
 		cfg = stored
-		if b, err := os.ReadFile(filepath.Join(opts.Dir, gan.MetricsFile)); err == nil {
-			_ = json.Unmarshal(b, &metrics) // a damaged metrics.json only loses the history plot
-		}
+		runloop.ReadHistory(filepath.Join(opts.Dir, gan.MetricsFile), &metrics)
 	} else if gan.HasCheckpoint(opts.Dir) {
 		return nil, errors.Errorf("imagegan: %s already holds a run: pass --resume to continue it, or choose another --out", opts.Dir)
 	}
@@ -102,10 +99,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		if _, err := t.LoadCheckpoint(opts.Dir); err != nil {
 			return nil, err
 		}
-		step := t.GlobalStep() // keep the history up to the checkpoint: later entries are trained again
-		for len(metrics.History) > 0 && metrics.History[len(metrics.History)-1].Step > step {
-			metrics.History = metrics.History[:len(metrics.History)-1]
-		}
+		metrics.History = runloop.TrimHistory(metrics.History, t.GlobalStep(), func(e StepMetrics) int64 { return e.Step })
 	}
 	metrics.Config = cfg
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
