@@ -3,13 +3,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ganbook/ganbook/pkg/backend"
@@ -69,15 +65,11 @@ func runTrainImageGAN(family string, args []string, stdout io.Writer) error {
 	} else if imagegan.RunFamily(*out) != family {
 		return fmt.Errorf("train %s: --resume needs a %s run in %s: check --out, or drop --resume to start a new run", family, family, *out)
 	}
-	b, err := backend.New()
+	b, ctx, done, err := startTraining(stdout, cfg, *out)
 	if err != nil {
 		return err
 	}
-	defer b.Finalize()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	fmt.Fprintf(stdout, "training %s\nbackend: %s\nrun directory: %s (Ctrl-C saves a checkpoint and stops; --resume continues)\n",
-		cfg, backend.Describe(b), *out)
+	defer done()
 	bar := newProgressBar(stdout)
 	t, err := imagegan.Train(ctx, b, cfg, imagegan.RunOptions{Dir: *out, Resume: *resume, Progress: imageProgress(bar)})
 	bar.done()

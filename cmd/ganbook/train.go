@@ -17,6 +17,7 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/gomlx/compute"
 )
 
 const trainSynopsis = "train gan|dcgan|infogan|cgan|pix2pix|srgan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
@@ -100,15 +101,11 @@ func runTrain(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	b, err := backend.New()
+	b, ctx, done, err := startTraining(stdout, cfg, *out)
 	if err != nil {
 		return err
 	}
-	defer b.Finalize()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	fmt.Fprintf(stdout, "training %s\nbackend: %s\nrun directory: %s (Ctrl-C saves a checkpoint and stops; --resume continues)\n",
-		cfg, backend.Describe(b), *out)
+	defer done()
 	bar := newProgressBar(stdout)
 	bar.entropy = cfg.Info.Entropy()
 	if *resume {
@@ -119,6 +116,18 @@ func runTrain(args []string, stdout io.Writer) error {
 	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *resume, Progress: bar.update})
 	bar.done()
 	return trainingEnded(stdout, t, err, model, *out, "samples in "+*out+"/samples/latest.png")
+}
+
+// startTraining opens the backend and a context that Ctrl-C or SIGTERM cancels (the run then saves a checkpoint
+// and stops), and says what is trained, on which backend, in which run directory; done releases both.
+func startTraining(stdout io.Writer, cfg fmt.Stringer, dir string) (b compute.Backend, ctx context.Context, done func(), err error) {
+	if b, err = backend.New(); err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	fmt.Fprintf(stdout, "training %s\nbackend: %s\nrun directory: %s (Ctrl-C saves a checkpoint and stops; --resume continues)\n",
+		cfg, backend.Describe(b), dir)
+	return b, ctx, func() { stop(); b.Finalize() }, nil
 }
 
 // trainingEnded reports how `ganbook train` ended: interrupted by Ctrl-C or SIGTERM after the run saved its
