@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
-	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 )
@@ -62,15 +61,11 @@ func runExport(args []string, stdout io.Writer) error {
 // exportImageGAN writes a pix2pix or SRGAN run's generator (no discriminator, optimizer state or frozen
 // classifier: sampling and `ganbook eval` need none of them), config, history and latest sample grid.
 func exportImageGAN(run, out string, stdout io.Writer) error {
-	b, err := backend.New()
+	t, closeRun, err := openRunWith(run, imagegan.LoadRun)
 	if err != nil {
 		return err
 	}
-	defer b.Finalize()
-	t, err := imagegan.LoadRun(b, run)
-	if err != nil {
-		return err
-	}
+	defer closeRun()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("export: %v", err)
 	}

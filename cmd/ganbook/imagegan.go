@@ -149,15 +149,11 @@ func runSampleImageGAN(run string, n int, format, out string, stdout io.Writer) 
 	case format != "png":
 		return fmt.Errorf("sample: a %s run writes input | output | target grids: use --format png", imagegan.RunFamily(run))
 	}
-	b, err := backend.New()
+	t, closeRun, err := openRunWith(run, imagegan.LoadRun)
 	if err != nil {
 		return err
 	}
-	defer b.Finalize()
-	t, err := imagegan.LoadRun(b, run)
-	if err != nil {
-		return err
-	}
+	defer closeRun()
 	test, err := data.Load(t.Config.Dataset, "test")
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/gomlx/compute"
 )
 
 // command is one verb of the CLI.
@@ -86,16 +87,21 @@ func names() []string {
 	return out
 }
 
-// openRun opens a run directory on the backend GOMLX_BACKEND selects; call the returned function when done.
-func openRun(dir string) (*gan.Trainer, func(), error) {
+// openRun opens a run directory of pkg/gan on the backend GOMLX_BACKEND selects; call the returned function when
+// done.
+func openRun(dir string) (*gan.Trainer, func(), error) { return openRunWith(dir, gan.LoadRun) }
+
+// openRunWith is openRun for any trainer's LoadRun (imagegan.LoadRun for pix2pix and SRGAN runs).
+func openRunWith[T any](dir string, load func(compute.Backend, string) (T, error)) (T, func(), error) {
+	var none T
 	b, err := backend.New()
 	if err != nil {
-		return nil, nil, err
+		return none, nil, err
 	}
-	t, err := gan.LoadRun(b, dir)
+	t, err := load(b, dir)
 	if err != nil {
 		b.Finalize()
-		return nil, nil, err
+		return none, nil, err
 	}
 	return t, b.Finalize, nil
 }
