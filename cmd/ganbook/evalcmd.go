@@ -7,13 +7,14 @@ import (
 	"io"
 
 	"github.com/ganbook/ganbook/pkg/backend"
-	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/cgan"
+	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/eval"
-	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
+	"github.com/ganbook/ganbook/pkg/infogan"
 )
 
-// evalReport is what `ganbook eval --json` prints.
+// evalReport is what `ganbook eval --json` prints for a GAN that draws images from noise, and for --reference.
 type evalReport struct {
 	Run     string       `json:"run,omitempty"`
 	Dataset string       `json:"dataset"`
@@ -21,24 +22,16 @@ type evalReport struct {
 	Samples *eval.Scores `json:"samples,omitempty"`
 	Real    *eval.Scores `json:"real,omitempty"`
 	Noise   *eval.Scores `json:"noise,omitempty"`
-	InfoGAN *infoReport  `json:"infogan,omitempty"`
+	// InfoGAN: the first categorical code as a classifier (infogan.Evaluate).
+	InfoGAN *infogan.CodeReport `json:"infogan,omitempty"`
 	// Conditional: a conditional GAN's samples, asked for each class in turn, as the classifier sees them.
 	Conditional *eval.ConditionalReport `json:"conditional,omitempty"`
 }
 
-// infoReport is the unsupervised classification accuracy of an InfoGAN's first categorical code (Chen et al.
-// 2016, section 7.2: about 5% error on MNIST): each code value mapped one-to-one to the class it best matches
-// (the Hungarian algorithm on the confusion matrix).
-type infoReport struct {
-	// Generated: samples generated with each code value, classified by pkg/eval's classifier.
-	GeneratedAccuracy  float64 `json:"generated_accuracy"`
-	GeneratedMapping   []int   `json:"generated_mapping"` // class of each code value
-	GeneratedConfusion [][]int `json:"generated_confusion"`
-	// Real: the test set's images, their code read by Q (sharing D's trunk), against their true labels.
-	RealAccuracy  float64 `json:"real_accuracy"`
-	RealMapping   []int   `json:"real_mapping"`
-	RealConfusion [][]int `json:"real_confusion"`
-	RealN         int     `json:"real_n"`
+// imageEvalReport is what `ganbook eval --run DIR --json` prints for a pix2pix or SRGAN run.
+type imageEvalReport struct {
+	Run string `json:"run"`
+	*imagegan.Report
 }
 
 func runEval(args []string, stdout io.Writer) error {
@@ -55,51 +48,67 @@ func runEval(args []string, stdout io.Writer) error {
 	if (*run == "") == !*reference {
 		return fmt.Errorf("eval: give either --run DIR or --reference")
 	}
-	if *n <= 1 {
-		return fmt.Errorf("eval: --n must be at least 2")
+	if *n <= 1 || *n > 1_000_000 {
+		return fmt.Errorf("eval: --n must be in 2..1000000")
 	}
-	if *run != "" && imagegan.RunFamily(*run) != "" { // pix2pix and SRGAN runs: imagegan.go
-		return runEvalImageGAN(*run, *n, *asJSON, stdout)
+	if *reference {
+		return evalReference(*dataset, *n, *seed, *asJSON, stdout)
 	}
+	t, closeRun, err := openRun(*run)
+	if err != nil {
+		return err
+	}
+	defer closeRun()
+	rep := evalReport{Run: *run}
+	var base *dcgan.Report
+	switch t.Config.Family.(type) {
+	case *imagegan.Config:
+		r, err := imagegan.Evaluate(t, *n)
+		if err != nil {
+			return err
+		}
+		return printImageEval(stdout, imageEvalReport{Run: *run, Report: r}, *asJSON)
+	case *infogan.Config:
+		r, err := infogan.Evaluate(t, *n, *seed)
+		if err != nil {
+			return err
+		}
+		base, rep.InfoGAN = &r.Report, r.Code
+	case *cgan.Config:
+		r, err := cgan.Evaluate(t, *n, *seed)
+		if err != nil {
+			return err
+		}
+		base, rep.Conditional = &r.Report, r.Conditional
+	default:
+		if base, err = dcgan.Evaluate(t, *n, *seed); err != nil {
+			return err
+		}
+	}
+	rep.Dataset, rep.Step, rep.Samples = base.Dataset, base.Step, base.Samples
+	return printEval(stdout, rep, *asJSON)
+}
+
+// evalReference scores real test images and uniform noise.
+func evalReference(dataset string, n int, seed uint64, asJSON bool, stdout io.Writer) error {
 	b, err := backend.New()
 	if err != nil {
 		return err
 	}
 	defer b.Finalize()
-	rep := evalReport{Run: *run, Dataset: *dataset}
-	var t *gan.Trainer
-	if *run != "" {
-		if t, err = gan.LoadRun(b, *run); err != nil {
-			return err
-		}
-		rep.Dataset, rep.Step = t.Config.Dataset, t.GlobalStep()
-	}
-	clf, err := eval.LoadClassifier(b, rep.Dataset)
+	clf, err := eval.LoadClassifier(b, dataset)
 	if err != nil {
 		return err
 	}
-	if t != nil {
-		flat, codes, err := t.SampleCodes(*n, *seed)
-		if err != nil {
-			return err
-		}
-		if rep.Samples, err = clf.Score(flat, *n); err != nil {
-			return err
-		}
-		switch {
-		case t.Config.Classes > 0:
-			if rep.Conditional, err = clf.ConditionalScores(flat, *n, codes); err != nil {
-				return err
-			}
-		case codes != nil:
-			if rep.InfoGAN, err = evalInfoGAN(t, clf, flat, codes, *n); err != nil {
-				return err
-			}
-		}
-	} else if rep.Real, rep.Noise, err = clf.ReferenceScores(*n, *seed); err != nil {
+	rep := evalReport{Dataset: dataset}
+	if rep.Real, rep.Noise, err = clf.ReferenceScores(n, seed); err != nil {
 		return err
 	}
-	if *asJSON {
+	return printEval(stdout, rep, asJSON)
+}
+
+func printEval(stdout io.Writer, rep evalReport, asJSON bool) error {
+	if asJSON {
 		return printJSON(stdout, rep)
 	}
 	for _, s := range []struct {
@@ -131,30 +140,27 @@ func runEval(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// evalInfoGAN scores an InfoGAN's first categorical code as an unsupervised classifier, on its samples and,
-// through Q, on the real test set.
-func evalInfoGAN(t *gan.Trainer, clf *eval.Classifier, samples []float32, codes []int, n int) (*infoReport, error) {
-	k := t.Config.Info.Categorical[0]
-	var r infoReport
-	var err error
-	if r.GeneratedAccuracy, r.GeneratedMapping, r.GeneratedConfusion, err = clf.CodeAccuracy(samples, n, codes, k); err != nil {
-		return nil, err
+// runEvalImageGAN scores a pix2pix or SRGAN run against its baselines on the first n test images.
+// printImageEval prints a pix2pix or SRGAN run's scores next to its baselines.
+func printImageEval(stdout io.Writer, r imageEvalReport, asJSON bool) error {
+	if asJSON {
+		return printJSON(stdout, r)
 	}
-	test, err := data.Load(t.Config.Dataset, "test")
-	if err != nil {
-		return nil, err
+	rep := r.Report
+	task := rep.Task
+	if rep.Family == imagegan.FamilySRGAN {
+		task = fmt.Sprintf("x%d", rep.Scale)
 	}
-	idx := make([]int, test.N)
-	truth := make([]int, test.N)
-	for i := range idx {
-		idx[i], truth[i] = i, int(test.Labels[i])
+	fmt.Fprintf(stdout, "%s (%s) on %s, step %d, the first %d test images (PSNR and SSIM against the true images, on [0, 1] pixels):\n",
+		rep.Family, task, rep.Dataset, rep.Step, rep.N)
+	fmt.Fprintf(stdout, "  %-20s %9s %7s %20s\n", "", "PSNR (dB)", "SSIM", "classifier accuracy")
+	for _, s := range append([]imagegan.Scores{rep.Model}, rep.Baselines...) {
+		name := s.Name
+		if name != "model" {
+			name += " (baseline)"
+		}
+		fmt.Fprintf(stdout, "  %-20s %9.2f %7.3f %19.2f%%\n", name, s.PSNR, s.SSIM, 100*s.Accuracy)
 	}
-	pred, err := t.PredictCodes(test.ImagesFloat(idx), test.N)
-	if err != nil {
-		return nil, err
-	}
-	r.RealN = test.N
-	r.RealConfusion = eval.Confusion(pred, truth, k, len(test.ClassNames))
-	r.RealMapping, r.RealAccuracy = eval.BestMapping(r.RealConfusion)
-	return &r, nil
+	fmt.Fprintf(stdout, "  %-20s %9s %7s %19.2f%%\n", "true images", "-", "-", 100*rep.TargetAccuracy)
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ganbook/ganbook/pkg/data"
 )
 
 // TestImageGANCommands runs train, resume, eval (table and JSON) and sample on tiny pix2pix and SRGAN runs.
@@ -48,8 +50,12 @@ func TestImageGANCommands(t *testing.T) {
 		} else if st, err := os.Stat(png); err != nil || st.Size() == 0 {
 			t.Errorf("sample %s wrote no PNG: %v", c.family, err)
 		}
-		if _, err := ganbook(t, "sample", "--run", runDir, "--format", "idx", "--out", png); err == nil || !strings.Contains(err.Error(), "png") {
-			t.Errorf("sample --format idx of a %s run: %v, want an error asking for png", c.family, err)
+		// idx: G's outputs for the first test images, and the digits they show.
+		idxPath := filepath.Join(dir, c.family+".idx")
+		if out, err := ganbook(t, "sample", "--run", runDir, "--n", "5", "--format", "idx", "--out", idxPath); err != nil || !strings.Contains(out, ".labels") {
+			t.Errorf("sample --format idx of a %s run: %v\n%s", c.family, err, out)
+		} else if labels, err := data.ReadIDXFile(idxPath + ".labels"); err != nil || len(labels.Data) != 5 || labels.Data[0] != 7 {
+			t.Errorf("%s: the labels of the first 5 test images: %v %v (the first test digit is a 7)", c.family, labels, err)
 		}
 		// An export evaluates to the same numbers as its run.
 		exported := filepath.Join(dir, c.family+"-export")

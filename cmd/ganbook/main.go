@@ -23,7 +23,6 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
-	"github.com/gomlx/compute"
 )
 
 // command is one verb of the CLI.
@@ -87,21 +86,17 @@ func names() []string {
 	return out
 }
 
-// openRun opens a run directory of pkg/gan on the backend GOMLX_BACKEND selects; call the returned function when
-// done.
-func openRun(dir string) (*gan.Trainer, func(), error) { return openRunWith(dir, gan.LoadRun) }
-
-// openRunWith is openRun for any trainer's LoadRun (imagegan.LoadRun for pix2pix and SRGAN runs).
-func openRunWith[T any](dir string, load func(compute.Backend, string) (T, error)) (T, func(), error) {
-	var none T
+// openRun opens a run directory of any family on the backend GOMLX_BACKEND selects; call the returned function
+// when done.
+func openRun(dir string) (*gan.Trainer, func(), error) {
 	b, err := backend.New()
 	if err != nil {
-		return none, nil, err
+		return nil, nil, err
 	}
-	t, err := load(b, dir)
+	t, err := gan.LoadRun(b, dir)
 	if err != nil {
 		b.Finalize()
-		return none, nil, err
+		return nil, nil, err
 	}
 	return t, b.Finalize, nil
 }

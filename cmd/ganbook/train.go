@@ -4,118 +4,209 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/cgan"
+	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/imagegan"
+	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/gomlx/compute"
 )
 
 const trainSynopsis = "train gan|dcgan|infogan|cgan|pix2pix|srgan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
-	"[--loss ns|minimax|ls|wgan-gp|hinge] [--out DIR] [--resume]"
+	"[--loss ns|minimax|ls|wgan-gp|hinge] [--out DIR] [--resume] [family flags: see -h]"
+
+// trainFamilies are the families `ganbook train` knows, in the order the usage lists them.
+var trainFamilies = []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN}
 
 func runTrain(args []string, stdout io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return fmt.Errorf("train: say what to train: `ganbook %s`", trainSynopsis)
 	}
-	model, args := args[0], args[1:]
-	switch model {
-	case "classifier":
+	family, args := args[0], args[1:]
+	if family == "classifier" {
 		return runTrainClassifier(args, stdout)
-	case "pix2pix", "srgan": // image-conditioned GANs (pkg/imagegan): imagegan.go
-		return runTrainImageGAN(model, args, stdout)
-	case gan.ModelMLP, gan.ModelDCGAN, gan.FamilyInfoGAN, gan.FamilyCGAN:
-	default:
-		return fmt.Errorf("train: unknown model %q: use gan, dcgan, infogan, cgan, pix2pix, srgan or classifier", model)
 	}
-	var def gan.Config
-	switch model {
-	case gan.FamilyInfoGAN:
-		def = gan.DefaultInfoGANConfig()
-	case gan.FamilyCGAN:
-		def = gan.DefaultCGANConfig()
-	default:
-		def = gan.DefaultConfig(model)
+	if !slices.Contains(trainFamilies, family) {
+		return fmt.Errorf("train: unknown model %q: use %s or classifier", family, strings.Join(trainFamilies, ", "))
 	}
-	fs := newFlags("train "+model, trainSynopsis, stdout)
-	dataset := fs.String("dataset", def.Dataset, "dataset: mnist or fashion")
-	steps := fs.Int("steps", def.Steps, "generator updates in the whole run (with --resume: the new total)")
-	batch := fs.Int("batch", def.BatchSize, "batch size")
-	seed := fs.Int64("seed", def.Seed, "seed of the weights, the noise and the data order")
-	loss := fs.String("loss", def.Loss, "loss: ns (non-saturating), minimax, ls (least squares), wgan-gp, hinge")
-	dSteps := fs.Int("d-steps", 0, "discriminator updates per generator update (default 1; 5 for wgan-gp)")
-	lrG := fs.Float64("lr-g", def.LearningRateG, "Adam learning rate of the generator")
-	lrD := fs.Float64("lr-d", def.LearningRateD, "Adam learning rate of the discriminator")
-	smooth := fs.Float64("label-smoothing", 0, "one-sided label smoothing of the real targets (0 = off)")
-	ema := fs.Float64("ema", def.GenEMA, "decay of the moving average of G's weights that samples come from (0: the last weights)")
-	discBN := fs.Bool("disc-batchnorm", def.DiscBatchNorm, "BatchNorm in D after every convolution but the first (Radford et al.)")
-	out := fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
-	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
-	ckptEvery := fs.Int("checkpoint-every", def.CheckpointEvery, "steps between checkpoints")
-	sampleEvery := fs.Int("sample-every", def.SampleEvery, "steps between sample grids")
-	latent := fs.Int("latent", def.LatentDim, "size of the noise z")
-	genHidden := fs.Int("gen-hidden", def.GenHidden, "dcgan: units of a dense layer before G's projection (0: none)")
-	discHidden := fs.Int("disc-hidden", def.DiscHidden, "dcgan: units of a dense layer after D's convolutions (0: none)")
-	var categorical intList = def.Info.Categorical
-	continuous, lambdaCat, lambdaCont := def.Info.Continuous, def.Info.WeightCat, def.Info.WeightCont
-	if model == gan.FamilyInfoGAN {
-		fs.Var(&categorical, "categorical", "InfoGAN: the number of values of each categorical code, comma-separated")
-		fs.IntVar(&continuous, "continuous", continuous, "InfoGAN: the number of continuous codes, Unif(-1, 1)")
-		fs.Float64Var(&lambdaCat, "lambda-cat", lambdaCat, "InfoGAN: λ of the categorical codes' information term (0: the ablation, G ignores the codes)")
-		fs.Float64Var(&lambdaCont, "lambda-cont", lambdaCont, "InfoGAN: λ of the continuous codes' information term (the authors' code and pretrained/infogan-mnist use 1)")
+	cfg, err := gan.DefaultFor(family)
+	if err != nil {
+		return err
 	}
-	condition := def.Condition
-	if model == gan.FamilyCGAN {
-		fs.StringVar(&condition, "condition", condition, "cgan: how D reads the label: projection (Miyato & Koyama 2018) or concat (as input channels)")
-	}
+	fs, opts := trainFlags(family, &cfg, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	def.LatentDim, def.Condition, def.GenHidden, def.DiscHidden = *latent, condition, *genHidden, *discHidden
-	def.Info.Categorical, def.Info.Continuous, def.Info.WeightCat, def.Info.WeightCont = categorical, continuous, lambdaCat, lambdaCont
-	cfg := def
-	cfg.Dataset, cfg.Steps, cfg.BatchSize, cfg.Seed, cfg.Loss = *dataset, *steps, *batch, *seed, *loss
-	cfg.LearningRateG, cfg.LearningRateD, cfg.LabelSmoothing = *lrG, *lrD, *smooth
-	cfg.CheckpointEvery, cfg.SampleEvery = *ckptEvery, *sampleEvery
-	cfg.DSteps, cfg.DiscBatchNorm, cfg.GenEMA = *dSteps, *discBN, *ema
-	if cfg.DSteps == 0 {
-		cfg.DSteps = 1
-		if cfg.Loss == gan.LossWGANGP {
-			cfg.DSteps = 5 // Gulrajani et al. 2017, algorithm 1: n_critic = 5
+	if *opts.out == "" {
+		*opts.out = fmt.Sprintf("runs/%s-%s", family, cfg.Dataset)
+	}
+	if *opts.resume {
+		if cfg, err = resumeConfig(family, *opts.out, args, stdout); err != nil {
+			return err
 		}
-	}
-	if *out == "" {
-		*out = fmt.Sprintf("runs/%s-%s", model, cfg.Dataset)
-	}
-	if !*resume {
+	} else {
+		cfg.DSteps = *opts.dSteps
+		if cfg.DSteps == 0 {
+			cfg.DSteps = gan.DStepsFor(cfg.Loss)
+		}
 		if err := cfg.Validate(); err != nil {
 			return err
 		}
 	}
+	out := opts.out
 	b, ctx, done, err := startTraining(stdout, cfg, *out)
 	if err != nil {
 		return err
 	}
 	defer done()
 	bar := newProgressBar(stdout)
-	bar.entropy = cfg.Info.Entropy()
-	if *resume {
-		if stored, err := gan.ReadConfig(filepath.Join(*out, gan.ConfigFile)); err == nil {
-			bar.entropy = stored.Info.Entropy()
+	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *opts.resume, Progress: bar.update})
+	bar.done()
+	return trainingEnded(stdout, t, err, family, *out, "samples in "+*out+"/samples/latest.png")
+}
+
+// trainOptions are the flags of `ganbook train` that are not settings of the run.
+type trainOptions struct {
+	dSteps *int
+	out    *string
+	resume *bool
+}
+
+// trainFlags makes the flag set of `ganbook train family`, bound to cfg's fields (the core's and the family's).
+func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet, trainOptions) {
+	fs := newFlags("train "+family, trainSynopsis, stdout)
+	fs.StringVar(&cfg.Dataset, "dataset", cfg.Dataset, "dataset: mnist or fashion")
+	fs.IntVar(&cfg.Steps, "steps", cfg.Steps, "generator updates in the whole run (with --resume: the new total)")
+	fs.IntVar(&cfg.BatchSize, "batch", cfg.BatchSize, "batch size")
+	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the weights, the noise and the data order")
+	fs.StringVar(&cfg.Loss, "loss", cfg.Loss, "loss: ns (non-saturating), minimax, ls (least squares), wgan-gp, hinge")
+	var opts trainOptions
+	opts.dSteps = fs.Int("d-steps", 0, "discriminator updates per generator update (default 1; 5 for wgan-gp)")
+	fs.Float64Var(&cfg.LearningRateG, "lr-g", cfg.LearningRateG, "Adam learning rate of the generator")
+	fs.Float64Var(&cfg.LearningRateD, "lr-d", cfg.LearningRateD, "Adam learning rate of the discriminator")
+	fs.Float64Var(&cfg.LabelSmoothing, "label-smoothing", cfg.LabelSmoothing, "one-sided label smoothing of the real targets (0 = off)")
+	fs.Float64Var(&cfg.GenEMA, "ema", cfg.GenEMA, "decay of the moving average of G's weights that samples come from (0: the last weights)")
+	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "steps between checkpoints")
+	fs.IntVar(&cfg.SampleEvery, "sample-every", cfg.SampleEvery, "steps between sample grids")
+	opts.out = fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
+	opts.resume = fs.Bool("resume", false, "continue the run in --out from its last checkpoint, with its stored settings")
+	familyFlags(fs, cfg.Family)
+	return fs, opts
+}
+
+// resumeConfig is the stored config of the run in dir, with the new total of --steps: the flags are read again
+// over the stored settings, and a flag that would change one of them is refused with the list of what differs.
+func resumeConfig(family, dir string, args []string, stdout io.Writer) (gan.Config, error) {
+	stored, err := gan.ReadConfig(filepath.Join(dir, gan.ConfigFile))
+	if err != nil {
+		return stored, fmt.Errorf("train %s: --resume: %v", family, err)
+	}
+	if stored.FamilyName() != family {
+		return stored, fmt.Errorf("train %s: %s holds a %s run: continue it with `ganbook train %s --out %s --resume`",
+			family, dir, stored.FamilyName(), stored.FamilyName(), dir)
+	}
+	before, err := settingsOf(stored)
+	if err != nil {
+		return stored, err
+	}
+	var again gan.Config
+	if err := json.Unmarshal(mustJSON(stored), &again); err != nil { // a deep copy to read the flags over
+		return stored, err
+	}
+	fs, opts := trainFlags(family, &again, stdout)
+	if err := parse(fs, args); err != nil {
+		return stored, err
+	}
+	if *opts.dSteps != 0 {
+		again.DSteps = *opts.dSteps
+	}
+	after, err := settingsOf(again)
+	if err != nil {
+		return stored, err
+	}
+	var differ []string
+	for k, v := range after {
+		if k != "steps" && string(before[k]) != string(v) {
+			differ = append(differ, fmt.Sprintf("%s (stored %s, asked %s)", k, before[k], v))
 		}
 	}
-	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *resume, Progress: bar.update})
-	bar.done()
-	return trainingEnded(stdout, t, err, model, *out, "samples in "+*out+"/samples/latest.png")
+	if len(differ) > 0 {
+		sort.Strings(differ)
+		return stored, fmt.Errorf("train %s: --resume continues the run in %s with its stored settings, which the flags would change: %s; "+
+			"drop those flags, or start a new run with another --out", family, dir, strings.Join(differ, ", "))
+	}
+	stored.Steps = max(stored.Steps, again.Steps)
+	return stored, nil
+}
+
+// settingsOf is a config's JSON fields.
+func settingsOf(c gan.Config) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	return m, json.Unmarshal(mustJSON(c), &m)
+}
+
+func mustJSON(c gan.Config) []byte {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // a config that validated always encodes
+	}
+	return b
+}
+
+// familyFlags adds the flags of a family's own settings, bound to its fields.
+func familyFlags(fs *flag.FlagSet, f gan.Family) {
+	networks := func(net *dcgan.Config) {
+		fs.IntVar(&net.LatentDim, "latent", net.LatentDim, "size of the noise z")
+		fs.IntVar(&net.GenHidden, "gen-hidden", net.GenHidden, "dcgan: units of a dense layer before G's projection (0: none)")
+		fs.IntVar(&net.DiscHidden, "disc-hidden", net.DiscHidden, "dcgan: units of a dense layer after D's convolutions (0: none)")
+		fs.BoolVar(&net.DiscBatchNorm, "disc-batchnorm", net.DiscBatchNorm, "BatchNorm in D after every convolution but the first (Radford et al.)")
+		fs.Var((*intList)(&net.GenChannels), "gen-channels", "channels (dcgan) or units (gan) of G's layers, comma-separated")
+		fs.Var((*intList)(&net.DiscChannels), "disc-channels", "channels (dcgan) or units (gan) of D's layers, comma-separated")
+	}
+	switch c := f.(type) {
+	case *dcgan.Config:
+		networks(c)
+	case *infogan.Config:
+		networks(&c.Config)
+		fs.Var((*intList)(&c.Info.Categorical), "categorical", "the number of values of each categorical code, comma-separated")
+		fs.IntVar(&c.Info.Continuous, "continuous", c.Info.Continuous, "the number of continuous codes, Unif(-1, 1)")
+		fs.Float64Var(&c.Info.WeightCat, "lambda-cat", c.Info.WeightCat, "λ of the categorical codes' information term (0: the ablation, G ignores the codes)")
+		fs.Float64Var(&c.Info.WeightCont, "lambda-cont", c.Info.WeightCont, "λ of the continuous codes' information term (the authors' code and pretrained/infogan-mnist use 1)")
+	case *cgan.Config:
+		networks(&c.Config)
+		fs.StringVar(&c.Condition, "condition", c.Condition, "how D reads the label: projection (Miyato & Koyama 2018) or concat (as input channels)")
+	case *imagegan.Config:
+		fs.Var((*intList)(&c.GenChannels), "gen-channels", "widths of G's layers, comma-separated, or one width (the rest doubling)")
+		fs.Var((*intList)(&c.DiscChannels), "disc-channels", "widths of D's layers, comma-separated, or one width (the rest doubling)")
+		if c.Family == imagegan.FamilyPix2Pix {
+			fs.StringVar(&c.Task, "task", c.Task, "mask (inpaint a greyed-out square) or edges (Sobel edge map to image)")
+			fs.IntVar(&c.MaskSize, "mask-size", c.MaskSize, "side of the masked square")
+			fs.Float64Var(&c.LambdaL1, "lambda-l1", c.LambdaL1, "λ of the L1 term (100 in the paper)")
+			fs.Float64Var(&c.Dropout, "dropout", c.Dropout, "dropout in G's decoder while training (the paper: 0.5)")
+		} else {
+			fs.IntVar(&c.Scale, "scale", c.Scale, "upscaling factor, 2 (14x14 to 28x28) or 4 (7x7 to 28x28)")
+			fs.Float64Var(&c.ContentWeight, "content-weight", c.ContentWeight, "weight of the classifier-feature MSE")
+			fs.Float64Var(&c.PixelWeight, "pixel-weight", c.PixelWeight, "weight of the pixel MSE")
+			fs.Float64Var(&c.AdvWeight, "adv-weight", c.AdvWeight, "weight of the adversarial loss (1e-3 in the paper)")
+			fs.IntVar(&c.ResBlocks, "res-blocks", c.ResBlocks, "residual blocks in G (16 in the paper)")
+		}
+	}
 }
 
 // startTraining opens the backend and a context that Ctrl-C or SIGTERM cancels (the run then saves a checkpoint
@@ -147,10 +238,9 @@ func trainingEnded(stdout io.Writer, t interface{ GlobalStep() int64 }, err erro
 
 // progressBar prints one line per update, redrawn in place on a terminal.
 type progressBar struct {
-	w       io.Writer
-	tty     bool
-	drawn   bool
-	entropy float64 // InfoGAN's H(c): the progress line shows L_I beside it
+	w     io.Writer
+	tty   bool
+	drawn bool
 }
 
 func newProgressBar(w io.Writer) *progressBar {
@@ -163,14 +253,24 @@ func newProgressBar(w io.Writer) *progressBar {
 	return &progressBar{w: w, tty: tty}
 }
 
+// update draws one progress line: the step, the rate, D's and G's losses, D's mean verdicts and the family's
+// reported terms.
 func (p *progressBar) update(pr gan.Progress) {
 	const width = 24
 	filled := int(float64(width) * float64(pr.Step) / float64(pr.Total))
 	bar := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
 	line := fmt.Sprintf("step %d/%d [%s] %.2f steps/s ETA %s | D %.3f G %.3f | D(x) %.2f D(G(z)) %.2f",
 		pr.Step, pr.Total, bar, pr.StepsPerSec, pr.ETA.Round(time.Second), pr.Last.DLoss, pr.Last.GLoss, pr.Last.DReal, pr.Last.DFake)
-	if p.entropy > 0 {
-		line += fmt.Sprintf(" | L_I %.3f of H(c) %.3f nats", pr.Last.Info, p.entropy)
+	if len(pr.Last.Extra) > 0 {
+		names := make([]string, 0, len(pr.Last.Extra))
+		for k := range pr.Last.Extra {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		line += " |"
+		for _, k := range names {
+			line += fmt.Sprintf(" %s %.4g", k, pr.Last.Extra[k])
+		}
 	}
 	if pr.Checkpointed {
 		line += " [saved]"
@@ -193,6 +293,9 @@ func (p *progressBar) done() {
 type intList []int
 
 func (l *intList) String() string {
+	if l == nil {
+		return ""
+	}
 	parts := make([]string, len(*l))
 	for i, v := range *l {
 		parts[i] = strconv.Itoa(v)

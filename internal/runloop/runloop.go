@@ -1,12 +1,12 @@
 // Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
 
-// Package runloop is the training loop that ganbook's trainers share (pkg/gan's and pkg/imagegan's Train):
+// Package runloop is the training loop of pkg/gan's Train, which every family shares:
 // steps up to a total, the metrics of every LogEvery steps averaged into one history entry and one progress
 // report, a checkpoint every CheckpointEvery steps and at the end, a sample grid every SampleEvery steps and at
 // the end, and a clean stop, with a checkpoint, when the context is cancelled.
 //
-// A step's metrics are of any type M; the trainer says how to add them and how to average a sum. runfiles.go
-// reads back what a run directory holds for a resumed session: its config.json and its metrics history.
+// A step's metrics are of any type M; the trainer says how to add them and how to average a sum. TrimHistory
+// drops the history entries that a resumed session trains again.
 package runloop
 
 import (
@@ -59,23 +59,26 @@ func (l *Loop[M]) Run(ctx context.Context) error {
 		}
 		step = s
 		sum, n = l.Add(sum, m), n+1
-		if step%l.LogEvery == 0 || step == l.Total {
-			entry := l.Mean(sum, n, step)
+		logged := step%l.LogEvery == 0 || step == l.Total
+		var entry M
+		if logged {
+			entry = l.Mean(sum, n, step)
 			l.Log(entry)
 			sum, n = zero, 0
-			checkpointed := false
-			if step%l.CheckpointEvery == 0 {
-				if err := l.Save(); err != nil {
-					return err
-				}
-				checkpointed = true
+		}
+		// Checkpoints follow their own interval, whatever the logging's: a kill loses at most CheckpointEvery steps.
+		checkpointed := false
+		if step%l.CheckpointEvery == 0 {
+			if err := l.Save(); err != nil {
+				return err
 			}
-			if l.Progress != nil {
-				rate := float64(step-l.Start) / time.Since(sessionStart).Seconds()
-				*l.StepsPerSec = rate
-				l.Progress(Progress[M]{Step: step, Total: l.Total, StepsPerSec: rate,
-					ETA: time.Duration(float64(l.Total-step) / rate * float64(time.Second)), Last: entry, Checkpointed: checkpointed})
-			}
+			checkpointed = true
+		}
+		if logged && l.Progress != nil {
+			rate := float64(step-l.Start) / time.Since(sessionStart).Seconds()
+			*l.StepsPerSec = rate
+			l.Progress(Progress[M]{Step: step, Total: l.Total, StepsPerSec: rate,
+				ETA: time.Duration(float64(l.Total-step) / rate * float64(time.Second)), Last: entry, Checkpointed: checkpointed})
 		}
 		if step%l.SampleEvery == 0 {
 			if err := l.Sample(fmt.Sprintf("step-%07d.png", step)); err != nil {

@@ -102,3 +102,25 @@ func TestRunStops(t *testing.T) {
 		t.Errorf("a finished run: error %v, history %v, saves %v", err, f.history, f.saves)
 	}
 }
+
+// TestCheckpointInterval: checkpoints follow their own interval, not the logging's (every 3 steps with a log
+// every 4), and the progress report says which logged steps were saved.
+func TestCheckpointInterval(t *testing.T) {
+	f := &fake{}
+	l := f.loop(0, 10)
+	l.CheckpointEvery = 3
+	if err := l.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"3", "6", "9", "10"}; !reflect.DeepEqual(f.saves, want) {
+		t.Errorf("checkpoints after steps %v, want %v", f.saves, want)
+	}
+	if want := []float64{2.5, 6.5, 9.5}; !reflect.DeepEqual(f.history, want) {
+		t.Errorf("history %v, want %v", f.history, want)
+	}
+	for _, p := range f.progress {
+		if p.Checkpointed != (p.Step%3 == 0) {
+			t.Errorf("progress at step %d says checkpointed = %v", p.Step, p.Checkpointed)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	ganbackend "github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -119,7 +120,7 @@ func BenchmarkDCGANStep(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	cfg := gan.TFTutorialDCGAN()
+	cfg := dcgan.TFTutorialDCGAN()
 	be, err := ganbackend.NewWithConfig("go")
 	if err != nil {
 		b.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/gomlx/compute"
 	"github.com/pkg/errors"
@@ -57,7 +58,7 @@ func DCGANStepFLOPs(batch int) float64 {
 	return 3*g + 9*d
 }
 
-// RunDCGAN times training steps of the TensorFlow tutorial's DCGAN (gan.TFTutorialDCGAN: one D update on a real
+// RunDCGAN times training steps of the TensorFlow tutorial's DCGAN (dcgan.TFTutorialDCGAN: one D update on a real
 // and a fake batch and one non-saturating G update) on MNIST and, when opts.Peer is set, runs the PyTorch peer
 // with the same architecture in the same command.
 func RunDCGAN(ctx context.Context, b compute.Backend, opts DCGANOptions) (*DCGANReport, error) {
@@ -74,7 +75,7 @@ func RunDCGAN(ctx context.Context, b compute.Backend, opts DCGANOptions) (*DCGAN
 	if err != nil {
 		return nil, err
 	}
-	cfg := gan.TFTutorialDCGAN()
+	cfg := dcgan.TFTutorialDCGAN()
 	cfg.BatchSize = opts.Batch
 	t, err := gan.NewTrainer(b, cfg, set)
 	if err != nil {

@@ -31,8 +31,8 @@ func SaveCheckpoint(store *model.Store, runDir string) error {
 	return saveCheckpoint(store, runDir, nil)
 }
 
-// Export writes t's sampling-only checkpoint into runDir (ExportGenerator), keeping D for InfoGAN and conditional
-// GANs, and returns the config to store beside it. When G has a weight average (Config.GenEMA), the export
+// Export writes t's sampling-only checkpoint into runDir (ExportGenerator), keeping D when the family says so
+// (DKeeper: InfoGAN, the conditional GAN), and returns the config to store beside it. When G has a weight average (Config.GenEMA), the export
 // holds the bias-corrected average as G's weights, with GenEMA 0 in the returned config: the same samples from
 // half the size.
 func Export(t *Trainer, runDir string) (Config, error) {
@@ -67,7 +67,11 @@ func Export(t *Trainer, runDir string) (Config, error) {
 			defer func() { t.updates++ }()
 		}
 	}
-	return cfg, exportVariables(t.Store, runDir, t.Config.Family() != FamilyGAN, cfg.GenEMA == 0 && t.Config.GenEMA > 0)
+	keepD := false
+	if k, ok := t.Config.Family.(DKeeper); ok {
+		keepD = k.ExportKeepsD()
+	}
+	return cfg, exportVariables(t.Store, runDir, keepD, cfg.GenEMA == 0 && t.Config.GenEMA > 0)
 }
 
 // ExportGenerator writes into runDir a checkpoint holding only what sampling needs: the generator's weights and
@@ -75,7 +79,7 @@ func Export(t *Trainer, runDir string) (Config, error) {
 //
 // With keepD the export also keeps D's network (and an InfoGAN's Q head), not the optimizers' state: Q reads the
 // categorical code of real images, which `ganbook eval` scores, and a conditional GAN's D shows what it accepts
-// with a wrong label (chapter 04). Export chooses keepD by the run's family.
+// with a wrong label (chapter 04). Export asks the family (DKeeper).
 func ExportGenerator(store *model.Store, runDir string, keepD bool) error {
 	return exportVariables(store, runDir, keepD, false)
 }

@@ -131,3 +131,58 @@ func ones(n int) []int {
 	}
 	return out
 }
+
+// GeneratorLossFor is G's loss of the named game (one of Losses) on D's raw outputs for generated images.
+func GeneratorLossFor(loss string, fake *Node) *Node {
+	switch loss {
+	case LossMinimax:
+		return MinimaxGeneratorLoss(fake)
+	case LossLeastSquares:
+		return LeastSquaresGeneratorLoss(fake)
+	case LossWGANGP:
+		return WassersteinGeneratorLoss(fake)
+	case LossHinge:
+		return HingeGeneratorLoss(fake)
+	case LossNonSaturating:
+		return NonSaturatingGeneratorLoss(fake)
+	}
+	exceptions.Panicf("gan: unknown loss %q", loss)
+	return nil
+}
+
+// DiscriminatorLossFor is D's loss of the named game (one of Losses, without WGAN-GP's penalty, which needs D
+// itself: GradientPenalty) on D's raw outputs for real inputs and for one or more kinds of negatives: each
+// loss is a real part plus a fake part, and with several negatives the fake parts are averaged,
+//
+//	L_D = L_real(D(real)) + 1/K Σ_k L_fake(D(negative_k)),
+//
+// which for Reed et al. 2016's matching-aware D (negatives: {fake image, right text} and {real image, wrong
+// text}) is their log D(real, right) + ½[log(1 − D(real, wrong)) + log(1 − D(fake, right))]. The label
+// smoothing applies to the sigmoid losses' real targets.
+func DiscriminatorLossFor(loss string, real *Node, negatives []*Node, labelSmoothing float64) *Node {
+	if len(negatives) == 0 {
+		exceptions.Panicf("gan: a discriminator loss needs at least one kind of negative")
+	}
+	one := func(fake *Node) *Node {
+		switch loss {
+		case LossLeastSquares:
+			return LeastSquaresDiscriminatorLoss(real, fake)
+		case LossWGANGP:
+			return WassersteinCriticLoss(real, fake)
+		case LossHinge:
+			return HingeDiscriminatorLoss(real, fake)
+		case LossNonSaturating, LossMinimax:
+			return DiscriminatorLoss(real, fake, labelSmoothing)
+		}
+		exceptions.Panicf("gan: unknown loss %q", loss)
+		return nil
+	}
+	total := one(negatives[0])
+	if len(negatives) == 1 {
+		return total
+	}
+	for _, neg := range negatives[1:] {
+		total = Add(total, one(neg))
+	}
+	return MulScalar(total, 1/float64(len(negatives)))
+}

@@ -3,10 +3,14 @@
 package gan
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
-	"math/rand/v2"
+	"image"
+	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
@@ -43,14 +47,62 @@ type Progress struct {
 	Checkpointed bool         // a checkpoint was written at this step
 }
 
-// MetricsEntry averages the StepMetrics of LogEvery steps ending at Step.
+// MetricsEntry averages the StepMetrics of LogEvery steps ending at Step. In metrics.json its Extra values sit
+// beside the core's fields under their names (InfoGAN's "info_bound", pix2pix's "l1", ...).
 type MetricsEntry struct {
-	Step  int64   `json:"step"`
-	DLoss float64 `json:"d_loss"`
-	GLoss float64 `json:"g_loss"`
-	DReal float64 `json:"d_real"`
-	DFake float64 `json:"d_fake"`
-	Info  float64 `json:"info_bound,omitempty"` // InfoGAN's L_I in nats (see StepMetrics.Info)
+	Step  int64
+	DLoss float64
+	GLoss float64
+	DReal float64
+	DFake float64
+	Extra map[string]float64
+}
+
+var coreMetricNames = []string{"step", "d_loss", "g_loss", "d_real", "d_fake"}
+
+// MarshalJSON writes the entry as one flat object.
+func (e MetricsEntry) MarshalJSON() ([]byte, error) {
+	obj := map[string]any{"step": e.Step, "d_loss": e.DLoss, "g_loss": e.GLoss, "d_real": e.DReal, "d_fake": e.DFake}
+	for k, v := range e.Extra {
+		if slices.Contains(coreMetricNames, k) {
+			return nil, errors.Errorf("gan: a family's metric may not be named %q", k)
+		}
+		obj[k] = v
+	}
+	return json.Marshal(obj)
+}
+
+// UnmarshalJSON reads a flat object: every number that is not a core field is an extra.
+func (e *MetricsEntry) UnmarshalJSON(b []byte) error {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	*e = MetricsEntry{}
+	for k, raw := range obj {
+		var v float64
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return errors.Errorf("gan: metric %q is not a number", k)
+		}
+		switch k {
+		case "step":
+			e.Step = int64(v)
+		case "d_loss":
+			e.DLoss = v
+		case "g_loss":
+			e.GLoss = v
+		case "d_real":
+			e.DReal = v
+		case "d_fake":
+			e.DFake = v
+		default:
+			if e.Extra == nil {
+				e.Extra = map[string]float64{}
+			}
+			e.Extra[k] = v
+		}
+	}
+	return nil
 }
 
 // Metrics is the content of metrics.json.
@@ -61,12 +113,58 @@ type Metrics struct {
 	StepsPerSec float64        `json:"steps_per_sec"`    // of the last session
 }
 
+// History is what ReadMetrics reads of a metrics.json: everything but the config (which config.json holds).
+type History struct {
+	History     []MetricsEntry `json:"history"`
+	Seconds     float64        `json:"training_seconds"`
+	StepsPerSec float64        `json:"steps_per_sec"`
+}
+
+// ReadMetrics reads a run's metrics.json.
+func ReadMetrics(runDir string) (History, error) {
+	var h History
+	b, err := os.ReadFile(filepath.Join(runDir, MetricsFile))
+	if err != nil {
+		return h, errors.Wrapf(err, "gan: reading the run's history")
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		return h, errors.Wrapf(err, "gan: %s is not a valid %s", filepath.Join(runDir, MetricsFile), MetricsFile)
+	}
+	return h, nil
+}
+
+// Series returns the values of one metric along the history ("d_loss", "g_loss", "d_real", "d_fake" or an
+// extra's name): the steps and the values, with the entries that lack it left out.
+func (h History) Series(name string) (steps, values []float64) {
+	for _, e := range h.History {
+		var v float64
+		switch name {
+		case "d_loss":
+			v = e.DLoss
+		case "g_loss":
+			v = e.GLoss
+		case "d_real":
+			v = e.DReal
+		case "d_fake":
+			v = e.DFake
+		default:
+			x, ok := e.Extra[name]
+			if !ok {
+				continue
+			}
+			v = x
+		}
+		steps, values = append(steps, float64(e.Step)), append(values, v)
+	}
+	return steps, values
+}
+
 // Train runs (or resumes) a training run in opts.Dir: it writes config.json, a checkpoint every
-// cfg.CheckpointEvery steps and at the end, a sample grid from fixed noise every cfg.SampleEvery steps
-// (samples/step-NNNNNNN.png and samples/latest.png), metrics.json and losses.svg. Cancelling ctx (Ctrl-C)
-// stops after the current step and saves a checkpoint. A diverging run stops with an error naming the step and
-// keeps its last good checkpoint. With opts.Resume the run continues from its checkpoint at the same global step
-// with the stored config; cfg.Steps may raise the total.
+// cfg.CheckpointEvery steps and at the end, a sample grid every cfg.SampleEvery steps (samples/step-NNNNNNN.png
+// and samples/latest.png: the family's Gridder, or 64 samples of its Latent for the run's seed), metrics.json
+// and losses.svg. Cancelling ctx (Ctrl-C) stops after the current step and saves a checkpoint. A diverging run
+// stops with an error naming the step and keeps the checkpoints saved before it. With opts.Resume the run
+// continues from its checkpoint at the same global step with the stored config; cfg.Steps may raise the total.
 func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) (*Trainer, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("gan: Train needs a run directory")
@@ -80,9 +178,15 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		if err != nil {
 			return nil, errors.WithMessage(err, "gan: --resume needs a run directory made by `ganbook train`")
 		}
+		if cfg.Family != nil && cfg.FamilyName() != stored.FamilyName() {
+			return nil, errors.Errorf("gan: %s holds a %s run, not %s: resume it as `ganbook train %s --out %s --resume`",
+				opts.Dir, stored.FamilyName(), cfg.FamilyName(), stored.FamilyName(), opts.Dir)
+		}
 		stored.Steps = max(stored.Steps, cfg.Steps)
 		cfg = stored
-		runloop.ReadHistory(filepath.Join(opts.Dir, MetricsFile), &metrics)
+		if h, err := ReadMetrics(opts.Dir); err == nil {
+			metrics.History, metrics.Seconds, metrics.StepsPerSec = h.History, h.Seconds, h.StepsPerSec
+		}
 	} else if HasCheckpoint(opts.Dir) {
 		return nil, errors.Errorf("gan: %s already holds a run: pass --resume to continue it, or choose another --out", opts.Dir)
 	}
@@ -107,27 +211,39 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		metrics.History = runloop.TrimHistory(metrics.History, t.GlobalStep(), func(e MetricsEntry) int64 { return e.Step })
 	}
 	metrics.Config = cfg
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, errors.Wrap(err, "gan: creating the run directory")
+	}
 	if err := WriteConfig(filepath.Join(opts.Dir, ConfigFile), cfg); err != nil {
 		return nil, err
 	}
-	fixedNoise := t.FixedLatent(uint64(cfg.Seed))
-	defer fixedNoise.MustFinalizeAll()
-
 	loop := runloop.Loop[MetricsEntry]{
 		Start: t.GlobalStep(), Total: int64(cfg.Steps),
 		LogEvery: int64(opts.LogEvery), CheckpointEvery: int64(cfg.CheckpointEvery), SampleEvery: int64(cfg.SampleEvery),
 		Step: func() (MetricsEntry, int64, error) {
 			m, err := t.Step()
-			return MetricsEntry{DLoss: m.DLoss, GLoss: m.GLoss, DReal: m.DReal, DFake: m.DFake, Info: m.Info}, m.Step, err
+			return MetricsEntry{DLoss: m.DLoss, GLoss: m.GLoss, DReal: m.DReal, DFake: m.DFake, Extra: m.Extra}, m.Step, err
 		},
 		Add: func(a, m MetricsEntry) MetricsEntry {
-			return MetricsEntry{DLoss: a.DLoss + m.DLoss, GLoss: a.GLoss + m.GLoss, DReal: a.DReal + m.DReal,
-				DFake: a.DFake + m.DFake, Info: a.Info + m.Info}
+			sum := MetricsEntry{DLoss: a.DLoss + m.DLoss, GLoss: a.GLoss + m.GLoss, DReal: a.DReal + m.DReal, DFake: a.DFake + m.DFake}
+			if len(m.Extra) > 0 {
+				sum.Extra = map[string]float64{}
+				for k, v := range m.Extra {
+					sum.Extra[k] = a.Extra[k] + v
+				}
+			}
+			return sum
 		},
 		Mean: func(a MetricsEntry, n int, step int64) MetricsEntry {
 			f := 1 / float64(n)
-			return MetricsEntry{Step: step, DLoss: a.DLoss * f, GLoss: a.GLoss * f, DReal: a.DReal * f, DFake: a.DFake * f,
-				Info: a.Info * f}
+			mean := MetricsEntry{Step: step, DLoss: a.DLoss * f, GLoss: a.GLoss * f, DReal: a.DReal * f, DFake: a.DFake * f}
+			if len(a.Extra) > 0 {
+				mean.Extra = map[string]float64{}
+				for k, v := range a.Extra {
+					mean.Extra[k] = v * f
+				}
+			}
+			return mean
 		},
 		Log: func(e MetricsEntry) { metrics.History = append(metrics.History, e) },
 		Save: func() error {
@@ -137,7 +253,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 			return writeMetrics(opts.Dir, &metrics)
 		},
 		Sample: func(name string) error {
-			return t.SaveSamples(fixedNoise, filepath.Join(opts.Dir, SamplesDir, name))
+			return t.SaveGrid(uint64(cfg.Seed), filepath.Join(opts.Dir, SamplesDir, name))
 		},
 		Seconds: &metrics.Seconds, StepsPerSec: &metrics.StepsPerSec,
 	}
@@ -147,43 +263,63 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	return t, loop.Run(ctx)
 }
 
-// SaveSamples generates images from z and writes them as a PNG grid to path.
-func (t *Trainer) SaveSamples(z *tensors.Tensor, path string) error {
-	images, err := t.Generate(z)
-	if err != nil {
-		return err
+// Grid is the picture a run saves as it trains: the family's Gridder's, or a grid of 64 samples of its Latent
+// for seed.
+func (t *Trainer) Grid(seed uint64) (image.Image, error) {
+	if g, ok := t.Config.Family.(Gridder); ok {
+		return g.Grid(t, seed)
 	}
-	defer images.MustFinalizeAll()
-	img, err := viz.Grid(images, 0, 2)
+	images, _, err := t.Sample(64, seed)
+	if err != nil {
+		return nil, err
+	}
+	s := t.Config.Family.Shape()
+	return viz.GridFromFlat(images, 64, s.Height, s.Width, s.Channels, 0, 2)
+}
+
+// SaveGrid writes Grid(seed) as a PNG to path.
+func (t *Trainer) SaveGrid(seed uint64, path string) error {
+	img, err := t.Grid(seed)
 	if err != nil {
 		return err
 	}
 	return viz.SavePNG(path, img)
 }
 
-// writeMetrics writes metrics.json and the loss plot.
+// writeMetrics writes metrics.json and the loss plot: D's and G's losses and every reported extra.
 func writeMetrics(dir string, m *Metrics) error {
 	if err := atomicfile.WriteJSON(filepath.Join(dir, MetricsFile), m); err != nil {
 		return errors.WithMessage(err, "gan: saving the metrics")
 	}
-	var steps, dl, gl, li, hc []float64
-	for _, e := range m.History {
-		steps, dl, gl = append(steps, float64(e.Step)), append(dl, e.DLoss), append(gl, e.GLoss)
-		li, hc = append(li, e.Info), append(hc, m.Config.Info.Entropy())
+	h := History{History: m.History}
+	var series []viz.Series
+	for _, name := range append([]string{"d_loss", "g_loss"}, h.ExtraNames()...) {
+		x, y := h.Series(name)
+		series = append(series, viz.Series{Name: name, X: x, Y: y})
 	}
-	series := []viz.Series{{Name: "D loss", X: steps, Y: dl}, {Name: "G loss", X: steps, Y: gl}}
-	title := fmt.Sprintf("%s on %s (%s loss)", m.Config.Model, m.Config.Dataset, m.Config.Loss)
-	if m.Config.Info.Enabled() {
-		title = fmt.Sprintf("InfoGAN on %s (%s loss, λ %g/%g)", m.Config.Dataset, m.Config.Loss, m.Config.Info.WeightCat, m.Config.Info.WeightCont)
-		series = append(series, viz.Series{Name: "L_I (nats)", X: steps, Y: li},
-			viz.Series{Name: "H(c)", X: steps, Y: hc, Dashed: true})
-	}
+	title := fmt.Sprintf("%s on %s (%s loss)", m.Config.FamilyName(), m.Config.Dataset, m.Config.Loss)
 	svg := viz.LinePlotSVG(title, "step", series, 720, 360)
 	return viz.SaveSVG(filepath.Join(dir, LossPlotFile), svg)
 }
 
-// LoadRun opens a run directory for sampling: its config and its latest checkpoint (a full one, or one
-// written by ExportGenerator).
+// ExtraNames lists the extras the history holds, sorted.
+func (h History) ExtraNames() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, e := range h.History {
+		for k := range e.Extra {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// LoadRun opens a run directory of any registered family for sampling and scoring: its config and its latest
+// checkpoint (a full one, or one written by Export).
 func LoadRun(b compute.Backend, dir string) (*Trainer, error) {
 	cfg, err := ReadConfig(filepath.Join(dir, ConfigFile))
 	if err != nil {
@@ -199,151 +335,34 @@ func LoadRun(b compute.Backend, dir string) (*Trainer, error) {
 	return t, nil
 }
 
-// Sample generates n images from noise (and, for InfoGAN, codes) drawn with seed, in batches of at most 256, and
-// returns them flat ([n·H·W·C] float32 in [-1, 1]).
-func (t *Trainer) Sample(n int, seed uint64) ([]float32, error) {
-	images, _, err := t.SampleCodes(n, seed)
-	return images, err
-}
-
-// SampleCodes is Sample that also returns, for InfoGAN, the value of each sample's first categorical code, and
-// for a conditional GAN each sample's label (the classes in turn: 0, 1, ..., Classes-1, 0, ...); nil for other
-// GANs.
-func (t *Trainer) SampleCodes(n int, seed uint64) (images []float32, codes []int, err error) {
-	if t.Config.Classes > 0 {
-		labels := make([]int, n)
-		for i := range labels {
-			labels[i] = i % t.Config.Classes
-		}
-		images, err = t.SampleLabels(labels, seed)
-		return images, labels, err
+// Sample generates n images from the family's Latent for seed, in batches of at most 256, and returns them flat
+// ([n·H·W·C] float32 in [-1, 1]) with the Latent they came from (its Labels: what each sample was asked for).
+func (t *Trainer) Sample(n int, seed uint64) ([]float32, Latent, error) {
+	if n <= 0 {
+		return nil, Latent{}, errors.Errorf("gan: Sample needs n > 0, got %d", n)
 	}
-	z, cats := t.Latent(n, seed)
-	if len(cats) > 0 {
-		codes = cats[0]
-	}
-	images, err = t.GenerateFlat(z, n)
-	return images, codes, err
-}
-
-// SampleLabels generates one image of a conditional GAN per requested label, from noise drawn with seed.
-func (t *Trainer) SampleLabels(labels []int, seed uint64) ([]float32, error) {
-	z, err := t.LatentLabels(labels, seed)
+	lat, err := t.Config.Family.Latent(n, seed)
 	if err != nil {
-		return nil, err
+		return nil, Latent{}, err
 	}
-	return t.GenerateFlat(z, len(labels))
+	images, err := t.GenerateFlat(lat.Z, n)
+	return images, lat, err
 }
 
-// LatentLabels is a conditional GAN's generator input for the given labels: noise drawn with seed (as Noise),
-// each followed by its one-hot label.
-func (t *Trainer) LatentLabels(labels []int, seed uint64) ([]float32, error) {
-	cfg := &t.Config
-	if cfg.Classes <= 0 {
-		return nil, errors.New("gan: labels need a conditional GAN (a run trained with `ganbook train cgan`)")
-	}
-	noise := tensors.MustCopyFlatData[float32](Noise(len(labels), cfg.LatentDim, seed))
-	z := make([]float32, 0, len(labels)*cfg.GenInputDim())
-	for i, y := range labels {
-		if y < 0 || y >= cfg.Classes {
-			return nil, errors.Errorf("gan: label %d is not one of the run's %d classes (0 to %d)", y, cfg.Classes, cfg.Classes-1)
-		}
-		z = append(z, noise[i*cfg.LatentDim:(i+1)*cfg.LatentDim]...)
-		for j := range cfg.Classes {
-			z = append(z, float32(b2f(j == y)))
-		}
-	}
-	return z, nil
-}
-
-// Latent draws the generator's input for n samples from seed: z ~ N(0, I) (Noise(n, LatentDim, seed)), then
-// for InfoGAN the codes from their priors, each categorical code's value returned in cats (one slice per code),
-// and for a conditional GAN the one-hot labels 0, 1, ..., Classes-1, 0, ... (returned as cats[0]).
-func (t *Trainer) Latent(n int, seed uint64) (z []float32, cats [][]int) {
-	cfg := &t.Config
-	if cfg.Classes > 0 {
-		labels := make([]int, n)
-		for i := range labels {
-			labels[i] = i % cfg.Classes
-		}
-		z, _ := t.LatentLabels(labels, seed)
-		return z, [][]int{labels}
-	}
-	noise := tensors.MustCopyFlatData[float32](Noise(n, cfg.LatentDim, seed))
-	if !cfg.Info.Enabled() {
-		return noise, nil
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x636f_6465_73)) // "codes"
-	cats = make([][]int, len(cfg.Info.Categorical))
-	width := cfg.GenInputDim()
-	z = make([]float32, 0, n*width)
-	for i := range n {
-		z = append(z, noise[i*cfg.LatentDim:(i+1)*cfg.LatentDim]...)
-		for c, k := range cfg.Info.Categorical {
-			v := rng.IntN(k)
-			cats[c] = append(cats[c], v)
-			for j := range k {
-				z = append(z, float32(b2f(j == v)))
-			}
-		}
-		for range cfg.Info.Continuous {
-			z = append(z, float32(2*rng.Float64()-1))
-		}
-	}
-	return z, cats
-}
-
-// FixedLatent is the input of the sample grids a run saves as it trains: 64 draws of Latent for seed, except
-// that InfoGAN's first categorical code cycles through its values along each row of 8 (or 10 for 10 values)
-// so that the grid shows what the code controls.
-//
-// A conditional GAN's grid has 100 samples, ten per class, the label changing along each row of 10.
-func (t *Trainer) FixedLatent(seed uint64) *tensors.Tensor {
-	cfg := &t.Config
-	if cfg.Classes > 0 {
-		labels := make([]int, 100)
-		for i := range labels {
-			labels[i] = i % cfg.Classes
-		}
-		z, _ := t.LatentLabels(labels, seed)
-		return tensorFrom(z, len(labels), cfg.GenInputDim())
-	}
-	z, _ := t.Latent(64, seed)
-	width := cfg.GenInputDim()
-	if cfg.Info.Enabled() && len(cfg.Info.Categorical) > 0 {
-		k := cfg.Info.Categorical[0]
-		for i := range 64 {
-			row := z[i*width+cfg.LatentDim : i*width+cfg.LatentDim+k]
-			for j := range row {
-				row[j] = float32(b2f(j == i%8%k))
-			}
-		}
-	}
-	return tensorFrom(z, 64, width)
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// GenerateFlat maps n generator inputs z (flat, [n·GenInputDim]) to images, in batches of evalBatch, and
+// GenerateFlat maps n generator inputs z (flat, [n·Shape().Input]) to images, in batches of evalBatch, and
 // returns them flat ([n·H·W·C] float32 in [-1, 1]).
 func (t *Trainer) GenerateFlat(z []float32, n int) ([]float32, error) {
-	width := t.Config.GenInputDim()
-	if len(z) != n*width {
-		return nil, errors.Errorf("gan: %d inputs of width %d need %d numbers, got %d", n, width, n*width, len(z))
+	s := t.Config.Family.Shape()
+	if len(z) != n*s.Input {
+		return nil, errors.Errorf("gan: %d inputs of width %d need %d numbers, got %d", n, s.Input, n*s.Input, len(z))
 	}
-	size := t.Config.Height * t.Config.Width * t.Config.Channels
 	var out []float32
-	err := forBatches(z, n, width, func(chunk []float32, _, m int) error {
-		images, err := t.Generate(tensorFrom(chunk, evalBatch, width))
+	err := forBatches(z, n, s.Input, func(chunk []float32, _, m int) error {
+		images, err := t.Generate(tensorFrom(chunk, evalBatch, s.Input))
 		if err != nil {
 			return err
 		}
-		out = append(out, tensors.MustCopyFlatData[float32](images)[:m*size]...)
+		out = append(out, tensors.MustCopyFlatData[float32](images)[:m*s.Size()]...)
 		images.MustFinalizeAll()
 		return nil
 	})
@@ -353,8 +372,11 @@ func (t *Trainer) GenerateFlat(z []float32, n int) ([]float32, error) {
 	return out, nil
 }
 
-// evalBatch is the batch size of GenerateFlat, PredictCodes and Discriminate.
+// evalBatch is the batch size of GenerateFlat and Discriminate.
 const evalBatch = 256
+
+// EvalBatch is the number of items forBatches hands a graph at a time (for a family's own inference graphs).
+const EvalBatch = evalBatch
 
 // forBatches calls fn on n items of width numbers each (flat), evalBatch items at a time: chunk holds items
 // i to i+m-1 followed by zeros, so that every call has the same shape and one compiled graph serves them all.
@@ -370,59 +392,70 @@ func forBatches(flat []float32, n, width int, fn func(chunk []float32, i, m int)
 	return nil
 }
 
-// Traversal builds the generator inputs of an InfoGAN latent traversal (Chen et al. 2016, Figure 2), from one
-// noise vector drawn with seed and the other codes at their centre (continuous codes 0, other categorical codes
-// 0):
-//
-//   - cont ≥ 0: one row per value of the first categorical code, the continuous code cont swept from lo to hi
-//     across cols columns (e.g. -2 to 2: beyond the training range [-1, 1], as the paper shows);
-//   - cont < 0: one row per noise vector (rows of them, each drawn from seed+row), the first categorical code's
-//     values across the columns.
-//
-// It returns the flat inputs [rows·cols·GenInputDim] and the grid's rows and cols.
-func (t *Trainer) Traversal(cont, cols, rowsNoise int, lo, hi float64, seed uint64) (z []float32, rows, columns int, err error) {
-	cfg := &t.Config
-	if !cfg.Info.Enabled() || len(cfg.Info.Categorical) == 0 {
-		return nil, 0, 0, errors.New("gan: a traversal needs an InfoGAN with a categorical code")
+// ForBatches is forBatches for a family's own inference graphs (InfoGAN's Q): fn sees EvalBatch items at a
+// time, the last chunk padded with zeros.
+func ForBatches(flat []float32, n, width int, fn func(chunk []float32, i, m int) error) error {
+	if len(flat) != n*width {
+		return errors.Errorf("gan: %d items of %d values need %d numbers, got %d", n, width, n*width, len(flat))
 	}
-	if cont >= cfg.Info.Continuous {
-		return nil, 0, 0, errors.Errorf("gan: continuous code %d does not exist: the run has %d", cont, cfg.Info.Continuous)
-	}
-	k := cfg.Info.Categorical[0]
-	width := cfg.GenInputDim()
-	input := func(noise []float32, cat int, contValue float64) []float32 {
-		v := make([]float32, 0, width)
-		v = append(v, noise...)
-		for c, kc := range cfg.Info.Categorical {
-			for j := range kc {
-				v = append(v, float32(b2f((c == 0 && j == cat) || (c > 0 && j == 0))))
-			}
-		}
-		for j := range cfg.Info.Continuous {
-			v = append(v, float32(b2f(j == cont)*contValue))
-		}
-		return v
-	}
-	if cont < 0 {
-		rows, columns = rowsNoise, k
-		for r := range rows {
-			noise := tensors.MustCopyFlatData[float32](Noise(1, cfg.LatentDim, seed+uint64(r)))
-			for c := range k {
-				z = append(z, input(noise, c, 0)...)
-			}
-		}
-		return z, rows, columns, nil
-	}
-	noise := tensors.MustCopyFlatData[float32](Noise(1, cfg.LatentDim, seed))
-	rows, columns = k, cols
-	for r := range k {
-		for c := range cols {
-			x := lo
-			if cols > 1 {
-				x = lo + (hi-lo)*float64(c)/float64(cols-1)
-			}
-			z = append(z, input(noise, r, x)...)
+	return forBatches(flat, n, width, fn)
+}
+
+// AppendOneHot appends the one-hot code of v among k values to z.
+func AppendOneHot(z []float32, v, k int) []float32 {
+	for j := range k {
+		if j == v {
+			z = append(z, 1)
+		} else {
+			z = append(z, 0)
 		}
 	}
-	return z, rows, columns, nil
+	return z
+}
+
+// WriteSamplesIDX writes n samples (flat, [-1, 1]) as an idx3-ubyte file at path (uint8 N×H×W, or N×H×W×C for
+// colour), for outside tools, and, when the Latent they came from has Labels, what each sample was asked for as
+// an idx1-ubyte file path.<LabelKind> (a cGAN's labels, an InfoGAN's first categorical code). It returns the
+// side file's path ("" when there is none). Both are written atomically.
+func WriteSamplesIDX(path string, images []float32, n int, s Shape, lat Latent) (side string, err error) {
+	if len(images) != n*s.Size() {
+		return "", errors.Errorf("gan: %d samples of %dx%dx%d need %d values, got %d", n, s.Height, s.Width, s.Channels, n*s.Size(), len(images))
+	}
+	dims := []int{n, s.Height, s.Width}
+	if s.Channels > 1 {
+		dims = append(dims, s.Channels)
+	}
+	pix := make([]byte, len(images))
+	for i, v := range images {
+		pix[i] = byte(min(max((v+1)*127.5+0.5, 0), 255))
+	}
+	var buf bytes.Buffer
+	if err := data.WriteIDX(&buf, dims, pix); err != nil {
+		return "", err
+	}
+	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
+		return "", errors.WithMessagef(err, "gan: writing %s", path)
+	}
+	if lat.Labels == nil {
+		return "", nil
+	}
+	if len(lat.Labels) != n {
+		return "", errors.Errorf("gan: %d labels for %d samples", len(lat.Labels), n)
+	}
+	labels := make([]byte, n)
+	for i, c := range lat.Labels[:n] {
+		if c < 0 || c > 255 {
+			return "", errors.Errorf("gan: label %d does not fit an idx1-ubyte file", c)
+		}
+		labels[i] = byte(c)
+	}
+	buf.Reset()
+	if err := data.WriteIDX(&buf, []int{n}, labels); err != nil {
+		return "", err
+	}
+	side = path + "." + lat.LabelKind
+	if err := atomicfile.WriteFile(side, buf.Bytes()); err != nil {
+		return "", errors.WithMessagef(err, "gan: writing %s", side)
+	}
+	return side, nil
 }

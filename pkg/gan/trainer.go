@@ -3,11 +3,11 @@
 package gan
 
 import (
+	"fmt"
 	"math"
+	"sort"
 
-	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/data"
-	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -18,18 +18,27 @@ import (
 	"github.com/pkg/errors"
 )
 
+// Scope names of the two networks: every variable of G lives under /generator, of D under /discriminator, so
+// each optimizer updates only its own network. A family's heads on D (InfoGAN's Q) live inside D's scope.
+const (
+	ScopeGenerator     = "generator"
+	ScopeDiscriminator = "discriminator"
+)
+
 // StepMetrics is what one training step measured. DReal and DFake are the mean of D's output on the real and
 // on the generated batch: probabilities σ(logit) for the sigmoid losses (ns, minimax), raw scores otherwise.
+// Extra holds the family's named terms (InfoGAN's "info_bound", pix2pix's "l1", ...) and, when the family adds
+// terms to G's loss, "g_adv": G's adversarial loss alone.
 type StepMetrics struct {
-	Step         int64   `json:"step"` // the global step after this step
-	DLoss, GLoss float64 // the losses each network minimized (for InfoGAN, with Q's and G's information terms)
+	Step         int64 // the global step after this step
+	DLoss, GLoss float64
 	DReal, DFake float64
-	Info         float64 // InfoGAN: L_I = E log Q(c|G(z,c)) + H(c) of the categorical codes, in nats (≤ H(c)); else 0
+	Extra        map[string]float64
 }
 
 // Trainer holds a GAN's variables (G, D, both optimizers' state, the random-number state) and its compiled
-// training steps. One optimizer updates G and one updates D (Adam with the config's rates and betas), each
-// only over its own network's variables (ScopeGenerator, ScopeDiscriminator).
+// training steps. One optimizer updates G and one updates D (Adam with the config's rates and betas), each only
+// over its own network's variables (ScopeGenerator, ScopeDiscriminator).
 //
 // A step is DSteps discriminator updates followed by one generator update. The last D update and the G update
 // share one graph, one generator forward pass and the discriminator's forward pass on the generated batch, and
@@ -44,6 +53,8 @@ type Trainer struct {
 	sampler            *data.Sampler
 	step, dStep, gStep *model.Exec
 	dOpt, gOpt         optimizer.Interface
+	names              map[*model.Exec]*[]string // the names of each step's outputs after the four core ones
+	prepared           bool
 
 	// generate is the inference graph of G. GoMLX embeds the variables of an inference graph as constants on
 	// backends that prefer it (the pure-Go backend does), so it is rebuilt when training has changed them:
@@ -63,12 +74,10 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 		return nil, errors.WithMessage(err, "gan: seeding the random numbers")
 	}
 	if set != nil {
-		if cfg.Classes > 0 && cfg.Classes != len(set.ClassNames) {
-			return nil, errors.Errorf("gan: a conditional GAN with %d classes, but %s has %d", cfg.Classes, set.Name, len(set.ClassNames))
-		}
-		if set.Height != cfg.Height || set.Width != cfg.Width || set.Channels != cfg.Channels {
-			return nil, errors.Errorf("gan: the data is %dx%dx%d but the model makes %dx%dx%d images",
-				set.Height, set.Width, set.Channels, cfg.Height, cfg.Width, cfg.Channels)
+		s := cfg.Family.Shape()
+		if set.Height != s.Height || set.Width != s.Width || set.Channels != s.Channels {
+			return nil, errors.Errorf("gan: the data is %dx%dx%d but the %s model makes %dx%dx%d images",
+				set.Height, set.Width, set.Channels, cfg.FamilyName(), s.Height, s.Width, s.Channels)
 		}
 		t.sampler = &data.Sampler{Set: set, BatchSize: cfg.BatchSize, Seed: uint64(cfg.Seed)}
 		if err := t.sampler.Validate(); err != nil {
@@ -79,90 +88,104 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 		return optimizer.Adam().LearningRate(lr).Betas(cfg.Beta1, cfg.Beta2).Epsilon(1e-8).Done()
 	}
 	t.dOpt, t.gOpt = adam(cfg.LearningRateD), adam(cfg.LearningRateG)
-	var err error
-	if t.step, err = model.NewExec(b, t.Store, t.stepGraph(true, true)); err == nil {
-		if t.dStep, err = model.NewExec(b, t.Store, t.stepGraph(true, false)); err == nil {
-			t.gStep, err = model.NewExec(b, t.Store, t.stepGraph(false, true))
+	t.names = map[*model.Exec]*[]string{}
+	for _, s := range []struct {
+		exec             **model.Exec
+		updateD, updateG bool
+	}{{&t.step, true, true}, {&t.dStep, true, false}, {&t.gStep, false, true}} {
+		names := new([]string)
+		exec, err := model.NewExec(b, t.Store, t.stepGraph(s.updateD, s.updateG, names))
+		if err != nil {
+			return nil, errors.WithMessage(err, "gan: creating the training steps")
 		}
-	}
-	if err != nil {
-		return nil, errors.WithMessage(err, "gan: creating the training steps")
+		*s.exec, t.names[exec] = exec, names
 	}
 	return t, nil
 }
 
-// stepGraph builds a training step that updates D, G or both. Its outputs are
-// [dLoss, gLoss, mean D(x), mean D(G(z)), L_I]; an output of a network not updated is 0, and L_I (InfoGAN's
-// bound for its categorical codes, in nats) is 0 for other GANs.
-func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real, labels *Node) []*Node {
+// Family is the run's family.
+func (t *Trainer) Family() Family { return t.Config.Family }
+
+// stepGraph builds a training step that updates D, G or both. Its outputs are [dLoss, gLoss, mean D(x),
+// mean D(G(z))] and then the reported extras, whose names it writes into names; an output of a network not
+// updated is 0.
+//
+// Its inputs are the real images, their labels, then what the family's HostInputs made.
+func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *model.Scope, inputs []*Node) []*Node {
 	cfg := &t.Config
-	return func(scope *model.Scope, real, labels *Node) []*Node {
-		g, store := real.Graph(), scope.Store()
+	fam := cfg.Family
+	return func(scope *model.Scope, inputs []*Node) []*Node {
+		data := Data{Images: inputs[0], Labels: inputs[1], Inputs: inputs[2:]}
+		g, store := data.Images.Graph(), scope.Store()
 		store.SetTraining(g, true)
 		globalStep := optimizer.GetGlobalStepVar(store)
 		step0 := globalStep.NodeValue(g)
-		batch := real.Shape().Dimensions[0]
-		z := scope.RandomNormal(g, shapes.Make(real.DType(), batch, cfg.LatentDim))
-		info := cfg.Info.Enabled()
-		var codes infogan.Sample
-		if info {
-			codes = cfg.Info.Draw(scope, g, real.DType(), batch)
-			z = Concatenate([]*Node{z, codes.Vector}, -1)
-		}
-		// A conditional GAN: D judges real images with their labels and generated ones with the labels G was
-		// asked for, drawn uniformly.
-		var realLabels, fakeLabels *Node
-		if cfg.Classes > 0 {
-			realLabels = labels
-			fakeLabels = scope.RandomIntN(g, int32(cfg.Classes), shapes.Make(dtypes.Int32, batch))
-			z = cgan.GeneratorInput(z, fakeLabels, cfg.Classes)
-		}
-		fake := Generator(scope.In(ScopeGenerator), cfg, z) // [B, H, W, C]
-		discriminator := func(x *Node) *Node {              // the critic of the gradient penalty, on real-fake mixtures
-			out, _ := DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, x, realLabels)
-			return out
-		}
-		zero := ScalarZero(g, real.DType())
-		dLoss, gLoss, dReal, dFake, infoBound := zero, zero, zero, zero, zero
-		var realOut, fakeOut, fakeFeatures *Node
-		dScope := scope.In(ScopeDiscriminator) // the first use of D in this graph creates its variables
+
+		// ---- The batch: what G reads, what D judges ----
+		b := fam.Batch(scope, data)
+		fake := fam.Generator(scope.In(ScopeGenerator), b.Input) // [B, H, W, C]
+		dScope := scope.In(ScopeDiscriminator)                   // the first use of D in this graph creates its variables
+		dShared := func() *model.Scope { return scope.Shared(ScopeDiscriminator) }
+		var realOut, wrongOut *Node
 		if updateD {
-			realOut, _ = DiscriminatorFeatures(dScope, cfg, real, realLabels)
+			realOut, _ = fam.Discriminator(dScope, b.Real, b.RealCond)
+			dScope = dShared()
 		}
+		fakeIn := fake
 		if updateD && !updateG {
-			// D's loss must not reach G: PyTorch's .detach()
-			fakeOut, fakeFeatures = DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, StopGradient(fake), fakeLabels)
-		} else if updateD {
-			fakeOut, fakeFeatures = DiscriminatorFeatures(scope.Shared(ScopeDiscriminator), cfg, fake, fakeLabels)
-		} else {
-			fakeOut, fakeFeatures = DiscriminatorFeatures(dScope, cfg, fake, fakeLabels)
+			fakeIn = StopGradient(fake) // D's loss must not reach G: PyTorch's .detach()
 		}
-		dFake = meanOutput(cfg, fakeOut)
-		// InfoGAN: Q reads the codes back from D's features of the generated batch. G adds -λ·L_I to its loss,
-		// D adds Q's version of it (its optimizer trains Q's head and the shared trunk).
-		var terms infogan.Terms
-		if info {
-			terms = cfg.Info.Objective(qHead(scope, cfg, fakeFeatures), codes)
-			infoBound = StopGradient(terms.LowerBound)
+		// In a step that updates both, D's loss may reach G's variables: D's optimizer differentiates only D's,
+		// and G's loss does not move D, even though they share the forward pass D(G(z)).
+		fakeOut, fakeFeatures := fam.Discriminator(dScope, fakeIn, b.FakeCond)
+		if updateD && b.WrongCond != nil {
+			wrongOut, _ = fam.Discriminator(dShared(), b.Real, b.WrongCond)
 		}
-		// Both losses are built before either update, so both gradients are taken at the same weights: each
-		// optimizer differentiates only its own network's variables, so D's loss does not move G and G's loss
-		// does not move D, even though they share the forward pass D(G(z)).
+		terms := fam.Terms(scope, b, Fake{Images: fake, Out: fakeOut, Features: fakeFeatures})
+
+		// ---- The losses, both built before either update: both gradients at the same weights ----
+		zero := ScalarZero(g, fake.DType())
+		dLoss, gLoss, dReal := zero, zero, zero
+		dFake := meanOutput(cfg.Loss, fakeOut)
+		adv := AdvWeights{G: 1, D: 1}
+		if b.Adv != nil {
+			adv = *b.Adv
+		}
+		extras := map[string]*Node{}
 		if updateG {
-			gLoss = generatorLoss(cfg, fakeOut)
-			if info {
-				gLoss = Add(gLoss, terms.Loss)
+			gAdv := GeneratorLossFor(cfg.Loss, fakeOut)
+			gLoss = MulScalar(gAdv, adv.G)
+			for _, term := range terms {
+				if term.G != 0 {
+					gLoss = Add(gLoss, MulScalar(term.Value, term.G))
+					extras["g_adv"] = gAdv
+				}
 			}
 		}
 		if updateD {
-			dLoss = discriminatorLoss(cfg, realOut, fakeOut)
-			if cfg.Loss == LossWGANGP {
-				eps := scope.RandomUniform(g, shapes.Make(real.DType(), batch))
-				dLoss = Add(dLoss, MulScalar(GradientPenalty(discriminator, real, fake, eps), cfg.GPWeight))
+			negatives := []*Node{fakeOut}
+			if wrongOut != nil {
+				negatives = append(negatives, wrongOut)
 			}
-			dReal = meanOutput(cfg, realOut)
-			if info {
-				dLoss = Add(dLoss, terms.QLoss)
+			dLoss = MulScalar(DiscriminatorLossFor(cfg.Loss, realOut, negatives, cfg.LabelSmoothing), adv.D)
+			if cfg.Loss == LossWGANGP {
+				critic := func(x *Node) *Node {
+					out, _ := fam.Discriminator(dShared(), x, b.RealCond)
+					return out
+				}
+				eps := scope.RandomUniform(g, shapes.Make(data.Images.DType(), data.Batch()))
+				dLoss = Add(dLoss, MulScalar(GradientPenalty(critic, b.Real, fake, eps), cfg.GPWeight))
+			}
+			for _, term := range terms {
+				if term.D != 0 {
+					dLoss = Add(dLoss, MulScalar(term.Value, term.D))
+				}
+			}
+			dReal = meanOutput(cfg.Loss, realOut)
+		}
+		for _, term := range terms {
+			if term.Name != "" {
+				extras[term.Name] = term.Value
 			}
 		}
 		if updateG {
@@ -179,41 +202,22 @@ func (t *Trainer) stepGraph(updateD, updateG bool) func(scope *model.Scope, real
 		} else {
 			globalStep.SetNodeValue(step0) // D-only updates are part of the next step
 		}
-		return []*Node{dLoss, gLoss, dReal, dFake, infoBound}
+		outs := []*Node{dLoss, gLoss, dReal, dFake}
+		*names = (*names)[:0]
+		for name := range extras {
+			*names = append(*names, name)
+		}
+		sort.Strings(*names)
+		for _, name := range *names {
+			outs = append(outs, ConvertDType(StopGradient(extras[name]), fake.DType()))
+		}
+		return outs
 	}
-}
-
-// discriminatorLoss is the config's loss for D.
-func discriminatorLoss(cfg *Config, real, fake *Node) *Node {
-	switch cfg.Loss {
-	case LossLeastSquares:
-		return LeastSquaresDiscriminatorLoss(real, fake)
-	case LossWGANGP:
-		return WassersteinCriticLoss(real, fake)
-	case LossHinge:
-		return HingeDiscriminatorLoss(real, fake)
-	}
-	return DiscriminatorLoss(real, fake, cfg.LabelSmoothing)
-}
-
-// generatorLoss is the config's loss for G.
-func generatorLoss(cfg *Config, fake *Node) *Node {
-	switch cfg.Loss {
-	case LossMinimax:
-		return MinimaxGeneratorLoss(fake)
-	case LossLeastSquares:
-		return LeastSquaresGeneratorLoss(fake)
-	case LossWGANGP:
-		return WassersteinGeneratorLoss(fake)
-	case LossHinge:
-		return HingeGeneratorLoss(fake)
-	}
-	return NonSaturatingGeneratorLoss(fake)
 }
 
 // meanOutput is the mean of D's output, as a probability for the sigmoid losses.
-func meanOutput(cfg *Config, out *Node) *Node {
-	if cfg.Loss == LossNonSaturating || cfg.Loss == LossMinimax {
+func meanOutput(loss string, out *Node) *Node {
+	if loss == LossNonSaturating || loss == LossMinimax {
 		out = Sigmoid(out)
 	}
 	return ReduceAllMean(StopGradient(out))
@@ -243,6 +247,9 @@ func (t *Trainer) Step() (StepMetrics, error) {
 
 // TrainD updates only the discriminator, on the next real batch; the global step does not move.
 func (t *Trainer) TrainD() (StepMetrics, error) {
+	if t.sampler == nil {
+		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
+	}
 	return t.run(t.dStep, t.GlobalStep()*int64(t.Config.DSteps))
 }
 
@@ -254,28 +261,74 @@ func (t *Trainer) TrainG() (StepMetrics, error) {
 	return t.run(t.gStep, t.GlobalStep()*int64(t.Config.DSteps))
 }
 
+// prepare runs the family's Preparer once, before the first step.
+func (t *Trainer) prepare() error {
+	if t.prepared {
+		return nil
+	}
+	if p, ok := t.Config.Family.(Preparer); ok {
+		if err := p.Prepare(t); err != nil {
+			return err
+		}
+	}
+	t.prepared = true
+	return nil
+}
+
 func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
+	if err := t.prepare(); err != nil {
+		return StepMetrics{}, err
+	}
 	images, labels := t.sampler.Batch(batch)
 	defer images.MustFinalizeAll()
 	defer labels.MustFinalizeAll()
+	args := []any{images, labels}
+	if h, ok := t.Config.Family.(HostInputs); ok {
+		n := t.Config.BatchSize
+		keys := make([]uint64, n)
+		for i := range keys {
+			keys[i] = uint64(batch)*uint64(n) + uint64(i)
+		}
+		for _, in := range h.HostInputs(tensors.MustCopyFlatData[float32](images), n, keys, uint64(t.Config.Seed)) {
+			defer in.MustFinalizeAll()
+			args = append(args, in)
+		}
+	}
 	t.updates++
-	outs, err := exec.Call(images, labels)
+	outs, err := exec.Call(args...)
 	if err != nil {
-		return StepMetrics{}, errors.WithMessagef(err, "gan: training step %d", t.GlobalStep())
+		return StepMetrics{}, errors.WithMessagef(err, "gan: training step %d", t.GlobalStep()+1)
 	}
 	vals := make([]float64, len(outs))
 	for i, o := range outs {
 		vals[i] = float64(tensors.ToScalar[float32](o))
 		o.MustFinalizeAll()
 	}
-	m := StepMetrics{Step: t.GlobalStep(), DLoss: vals[0], GLoss: vals[1], DReal: vals[2], DFake: vals[3], Info: vals[4]}
+	m := StepMetrics{Step: t.GlobalStep(), DLoss: vals[0], GLoss: vals[1], DReal: vals[2], DFake: vals[3]}
+	if names := *t.names[exec]; len(names) > 0 {
+		m.Extra = make(map[string]float64, len(names))
+		for i, name := range names {
+			m.Extra[name] = vals[4+i]
+		}
+	}
 	for i, name := range []string{"D loss", "G loss"} {
 		if math.IsNaN(vals[i]) || math.IsInf(vals[i], 0) {
-			return m, errors.Errorf("gan: the run diverged at step %d: %s is %g; the last good checkpoint is kept "+
-				"(resume from it with a lower learning rate, or another --loss)", m.Step, name, vals[i])
+			return m, &DivergedError{Step: m.Step, What: name, Value: vals[i]}
 		}
 	}
 	return m, nil
+}
+
+// DivergedError is the error of a step whose loss was not finite.
+type DivergedError struct {
+	Step  int64
+	What  string
+	Value float64
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("gan: the run diverged at step %d: %s is %g; the checkpoints saved before it are kept "+
+		"(resume from the last one with a lower learning rate, or start again with another --loss)", e.Step, e.What, e.Value)
 }
 
 // LoadCheckpoint loads runDir's checkpoint into the Trainer (see the package function LoadCheckpoint).
@@ -284,13 +337,13 @@ func (t *Trainer) LoadCheckpoint(runDir string) (string, error) {
 	return LoadCheckpoint(t.Store, runDir)
 }
 
-// Generate maps the generator's input z [N, GenInputDim] (float32: the noise, then InfoGAN's codes) to images [N, H, W, C] in [-1, 1], in inference mode
-// (BatchNorm uses its running averages; nothing is updated), with the moving average of G's weights when
-// Config.GenEMA is set (see ScopeGeneratorEMA).
+// Generate maps the generator's input z [N, Shape().Input] (float32: the noise, then the family's conditions)
+// to images [N, H, W, C] in [-1, 1], in inference mode (BatchNorm uses its running averages; nothing is
+// updated), with the moving average of G's weights when Config.GenEMA is set (see ScopeGeneratorEMA).
 func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
-	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != t.Config.GenInputDim() || z.DType() != dtypes.Float32 {
-		return nil, errors.Errorf("gan: Generate needs float32 input [N, %d] (noise, then codes), got %s",
-			t.Config.GenInputDim(), z.Shape())
+	in := t.Config.Family.Shape().Input
+	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != in || z.DType() != dtypes.Float32 {
+		return nil, errors.Errorf("gan: Generate needs float32 input [N, %d] (noise, then conditions), got %s", in, z.Shape())
 	}
 	if t.generate == nil || t.generatedAt != t.updates {
 		if t.generate != nil {
@@ -298,7 +351,7 @@ func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
 		}
 		gen, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, z *Node) *Node {
 			return withGeneratorEMA(t.Store, z.Graph(), t.Config.GenEMA, func() *Node {
-				return Generator(scope.In(ScopeGenerator), &t.Config, z)
+				return t.Config.Family.Generator(scope.In(ScopeGenerator), z)
 			})
 		})
 		if err != nil {
@@ -313,81 +366,41 @@ func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
 	return out[0], nil
 }
 
-// PredictCodes returns, for each of n images (flat [n·H·W·C] in [-1, 1]), the value of InfoGAN's first
-// categorical code that Q reads from it (the argmax of its logits), in inference mode: with the codes learned
-// without labels, Q is an unsupervised classifier of real images.
-func (t *Trainer) PredictCodes(images []float32, n int) ([]int, error) {
-	cfg := &t.Config
-	if len(cfg.Info.Categorical) == 0 {
-		return nil, errors.New("gan: PredictCodes needs an InfoGAN with a categorical code")
+// Discriminate returns D's raw output (a logit for the sigmoid losses; for a patch discriminator the mean over
+// its patches) for n images (flat [n·H·W·C] in [-1, 1]), in inference mode. cond makes the condition D reads
+// with items first to first+m-1 of a chunk of evalBatch items (the rest padding), as the family's Discriminator
+// takes it; nil for a family without conditions. The run must hold D (a training run, or an export of a family
+// whose export keeps D).
+func (t *Trainer) Discriminate(images []float32, n int, cond func(first, m, batch int) *tensors.Tensor) ([]float64, error) {
+	s := t.Config.Family.Shape()
+	if len(images) != n*s.Size() {
+		return nil, errors.Errorf("gan: %d images of %dx%dx%d need %d values, got %d", n, s.Height, s.Width, s.Channels, n*s.Size(), len(images))
 	}
-	size := cfg.Height * cfg.Width * cfg.Channels
-	if len(images) != n*size {
-		return nil, errors.Errorf("gan: %d images of %dx%dx%d need %d values, got %d", n, cfg.Height, cfg.Width, cfg.Channels, n*size, len(images))
-	}
-	exec, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, x *Node) *Node {
-		_, features := DiscriminatorFeatures(scope.In(ScopeDiscriminator), cfg, x, nil)
-		return ArgMax(qHead(scope, cfg, features).Logits[0], -1, dtypes.Int32)
-	})
-	if err != nil {
-		return nil, errors.WithMessage(err, "gan: building Q")
-	}
-	defer exec.Finalize()
-	codes := make([]int, 0, n)
-	err = forBatches(images, n, size, func(chunk []float32, _, m int) error {
-		out, err := exec.Call(tensorFrom(chunk, evalBatch, cfg.Height, cfg.Width, cfg.Channels))
-		if err != nil {
-			return errors.WithMessage(err, "gan: running Q")
+	verdict := func(scope *model.Scope, x, c *Node) *Node {
+		o, _ := t.Config.Family.Discriminator(scope.In(ScopeDiscriminator), x, c)
+		if o.Rank() > 1 {
+			o = ReduceMean(o, allButFirst(o.Rank())...)
 		}
-		for _, c := range tensors.MustCopyFlatData[int32](out[0])[:m] {
-			codes = append(codes, int(c))
-		}
-		out[0].MustFinalizeAll()
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		return o
 	}
-	return codes, nil
-}
-
-// Discriminate returns D's raw output (a logit for the sigmoid losses) for n images (flat [n·H·W·C] in
-// [-1, 1]), in inference mode; a conditional GAN's D also reads each image's label (nil otherwise). The run must
-// hold D (a training run, or an export of an InfoGAN or conditional GAN).
-func (t *Trainer) Discriminate(images []float32, n int, labels []int) ([]float64, error) {
-	cfg := &t.Config
-	size := cfg.Height * cfg.Width * cfg.Channels
-	if len(images) != n*size {
-		return nil, errors.Errorf("gan: %d images of %dx%dx%d need %d values, got %d", n, cfg.Height, cfg.Width, cfg.Channels, n*size, len(images))
+	var exec *model.Exec
+	var err error
+	if cond == nil {
+		exec, err = model.NewExec(t.Backend, t.Store, func(scope *model.Scope, x *Node) *Node { return verdict(scope, x, nil) })
+	} else {
+		exec, err = model.NewExec(t.Backend, t.Store, verdict)
 	}
-	if (cfg.Classes > 0) != (labels != nil) || (labels != nil && len(labels) != n) {
-		return nil, errors.Errorf("gan: Discriminate needs one label per image for a conditional GAN, none otherwise")
-	}
-	for _, y := range labels {
-		if y < 0 || y >= cfg.Classes {
-			return nil, errors.Errorf("gan: label %d is not one of the %d classes", y, cfg.Classes)
-		}
-	}
-	exec, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, x, y *Node) *Node {
-		if cfg.Classes == 0 {
-			y = nil
-		}
-		out, _ := DiscriminatorFeatures(scope.In(ScopeDiscriminator), cfg, x, y)
-		return out
-	})
 	if err != nil {
 		return nil, errors.WithMessage(err, "gan: building D")
 	}
 	defer exec.Finalize()
 	out := make([]float64, 0, n)
-	err = forBatches(images, n, size, func(chunk []float32, i, m int) error {
-		ys := make([]int32, evalBatch)
-		for j := range m {
-			if labels != nil {
-				ys[j] = int32(labels[i+j])
-			}
+	err = forBatches(images, n, s.Size(), func(chunk []float32, i, m int) error {
+		args := []any{tensorFrom(chunk, evalBatch, s.Height, s.Width, s.Channels)}
+		if cond != nil {
+			args = append(args, cond(i, m, evalBatch))
 		}
-		res, err := exec.Call(tensorFrom(chunk, evalBatch, cfg.Height, cfg.Width, cfg.Channels), tensors.FromValue(ys))
+		res, err := exec.Call(args...)
 		if err != nil {
 			return errors.WithMessage(err, "gan: running D (does the run hold D? `ganbook export` keeps it for infogan and cgan runs)")
 		}
@@ -401,4 +414,12 @@ func (t *Trainer) Discriminate(images []float32, n int, labels []int) ([]float64
 		return nil, err
 	}
 	return out, nil
+}
+
+func allButFirst(rank int) []int {
+	axes := make([]int, 0, rank-1)
+	for a := 1; a < rank; a++ {
+		axes = append(axes, a)
+	}
+	return axes
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/eval"
+	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/gomlx/compute"
 	"github.com/pkg/errors"
 )
@@ -44,9 +45,9 @@ const (
 	BaselineInput    = "input"
 )
 
-// EvaluateRun opens the run in dir (LoadRun) and evaluates it.
+// EvaluateRun opens the run in dir (gan.LoadRun) and evaluates it.
 func EvaluateRun(b compute.Backend, dir string, n int) (*Report, error) {
-	t, err := LoadRun(b, dir)
+	t, err := gan.LoadRun(b, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -57,17 +58,23 @@ func EvaluateRun(b compute.Backend, dir string, n int) (*Report, error) {
 // is larger): G's outputs from the inputs TestInputs makes (inpainting masks drawn with EvalSeed) against the
 // true images, by PSNR, SSIM and the accuracy of pkg/eval's classifier of the dataset on the outputs, next to
 // the same numbers for the baselines and the classifier's accuracy on the true images.
-func Evaluate(t *Trainer, n int) (*Report, error) {
-	cfg := &t.Config
-	test, err := data.Load(cfg.Dataset, "test")
+func Evaluate(t *gan.Trainer, n int) (*Report, error) {
+	cfg, err := family(t)
+	if err != nil {
+		return nil, err
+	}
+	test, err := cfg.testSet()
 	if err != nil {
 		return nil, err
 	}
 	return evaluateOn(t, test, n)
 }
 
-func evaluateOn(t *Trainer, test *data.Set, n int) (*Report, error) {
-	cfg := &t.Config
+func evaluateOn(t *gan.Trainer, test *data.Set, n int) (*Report, error) {
+	cfg, err := family(t)
+	if err != nil {
+		return nil, err
+	}
 	if n <= 0 {
 		return nil, errors.Errorf("imagegan: Evaluate needs n > 0 test images, got %d", n)
 	}
@@ -77,16 +84,16 @@ func evaluateOn(t *Trainer, test *data.Set, n int) (*Report, error) {
 	for i := range idx {
 		idx[i], labels[i] = i, int(test.Labels[i])
 	}
-	inputs, targets := t.TestInputs(test, idx)
-	outputs, err := t.Generate(inputs, n)
+	inputs, targets := cfg.TestInputs(test, idx)
+	outputs, err := t.GenerateFlat(inputs, n)
 	if err != nil {
 		return nil, err
 	}
-	clf, err := eval.LoadClassifier(t.Backend, cfg.Dataset)
+	clf, err := eval.LoadClassifier(t.Backend, t.Config.Dataset)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Family: cfg.Family, Task: cfg.Task, Dataset: cfg.Dataset, Step: t.GlobalStep(), N: n}
+	rep := &Report{Family: cfg.Family, Task: cfg.Task, Dataset: t.Config.Dataset, Step: t.GlobalStep(), N: n}
 	if cfg.Family == FamilySRGAN {
 		rep.Scale = cfg.Scale
 	}

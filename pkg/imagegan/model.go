@@ -3,7 +3,6 @@
 package imagegan
 
 import (
-	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // model code reads best with dot-imported ops.
@@ -14,15 +13,10 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
-// Scope names of the two networks, pkg/gan's: each optimizer updates only the variables under its own network's
-// scope. SRGAN's content loss reads pkg/eval's classifier from eval.ScopeClassifier, which no optimizer sees.
-const (
-	ScopeGenerator     = gan.ScopeGenerator
-	ScopeDiscriminator = gan.ScopeDiscriminator
-)
-
 // Generator maps G's input [B, s, s, 1] (s = cfg.InputSize()) to images [B, 28, 28, 1] in [-1, 1]:
-// UNet for pix2pix, SRResNet for srgan.
+// UNet for pix2pix, SRResNet for srgan. (Their variables live under gan.ScopeGenerator and D's under
+// gan.ScopeDiscriminator; SRGAN's content loss reads pkg/eval's classifier from eval.ScopeClassifier, which no
+// optimizer sees.)
 func Generator(scope *model.Scope, cfg *Config, x *Node) *Node {
 	if cfg.Family == FamilySRGAN {
 		return SRResNet(scope, cfg, x)
@@ -43,12 +37,12 @@ func Discriminator(scope *model.Scope, cfg *Config, cond, img *Node) *Node {
 // UNet is pix2pix's generator (Isola et al. 2017, section 3.2.1 and appendix 6.1.1) sized for 28×28: an
 // encoder-decoder whose decoder layer i also reads the encoder's layer n-i through a skip connection
 // (concatenated channels), so low-level detail - where the strokes are - shuttles across the bottleneck.
-// With c = cfg.GenChannels:
+// With [c1, c2, c3] = cfg.GenChannels ([c, 2c, 4c] in the paper):
 //
-//	e1 = LReLU(conv 4×4/2 (x))                          [B, 14, 14, c]   (no BatchNorm on the first layer)
-//	e2 = LReLU(BN(conv 4×4/2 (e1)))                     [B, 7, 7, 2c]
-//	b  = ReLU(BN(conv 3×3/1 (e2)))                      [B, 7, 7, 4c]    bottleneck
-//	d1 = Dropout(ReLU(BN(convT 4×4/2 ([b, e2]))))       [B, 14, 14, c]
+//	e1 = LReLU(conv 4×4/2 (x))                          [B, 14, 14, c1]   (no BatchNorm on the first layer)
+//	e2 = LReLU(BN(conv 4×4/2 (e1)))                     [B, 7, 7, c2]
+//	b  = ReLU(BN(conv 3×3/1 (e2)))                      [B, 7, 7, c3]    bottleneck
+//	d1 = Dropout(ReLU(BN(convT 4×4/2 ([b, e2]))))       [B, 14, 14, c1]
 //	y  = tanh(convT 4×4/2 ([d1, e1]))                   [B, 28, 28, 1]
 //
 // Encoder LeakyReLU slope 0.2, decoder ReLU, N(0, 0.02) weights, as in the paper; dropout (cfg.Dropout) only
@@ -56,7 +50,7 @@ func Discriminator(scope *model.Scope, cfg *Config, cond, img *Node) *Node {
 func UNet(scope *model.Scope, cfg *Config, x *Node) *Node {
 	checkImage("UNet", x, ImageSize)
 	scope = withInit(scope, cfg)
-	c := cfg.GenChannels
+	w := cfg.genWidths()
 	conv := func(name string, x *Node, ch, k, stride int, bias bool) *Node {
 		return nn.Conv2D(scope.In("%s", name), x, ch).Kernel(k).Stride(stride).UseBias(bias).Lowering(cfg.convLowering()).Done()
 	}
@@ -66,10 +60,10 @@ func UNet(scope *model.Scope, cfg *Config, x *Node) *Node {
 	bn := func(name string, x *Node) *Node { return batchNorm(scope.In("%s", name), cfg, x) }
 	lrelu := func(x *Node) *Node { return nn.LeakyReLU(x, cfg.LeakySlope) }
 
-	e1 := lrelu(conv("enc1", x, c, 4, 2, true))                                         // [B, 14, 14, c]
-	e2 := lrelu(bn("enc2_bn", conv("enc2", e1, 2*c, 4, 2, false)))                      // [B, 7, 7, 2c]
-	b := activation.Relu(bn("bottleneck_bn", conv("bottleneck", e2, 4*c, 3, 1, false))) // [B, 7, 7, 4c]
-	d1 := deconv("dec1", Concatenate([]*Node{b, e2}, -1), c, false)                     // [B, 14, 14, c]
+	e1 := lrelu(conv("enc1", x, w[0], 4, 2, true))                                       // [B, 14, 14, c1]
+	e2 := lrelu(bn("enc2_bn", conv("enc2", e1, w[1], 4, 2, false)))                      // [B, 7, 7, c2]
+	b := activation.Relu(bn("bottleneck_bn", conv("bottleneck", e2, w[2], 3, 1, false))) // [B, 7, 7, c3]
+	d1 := deconv("dec1", Concatenate([]*Node{b, e2}, -1), w[0], false)                   // [B, 14, 14, c1]
 	d1 = activation.Relu(bn("dec1_bn", d1))
 	d1 = layers.DropoutStatic(scope, d1, cfg.Dropout)
 	return Tanh(deconv("dec2", Concatenate([]*Node{d1, e1}, -1), Channels, true)) // [B, 28, 28, 1]
@@ -77,10 +71,10 @@ func UNet(scope *model.Scope, cfg *Config, x *Node) *Node {
 
 // PatchDiscriminator is pix2pix's PatchGAN (Isola et al. 2017, section 3.2.2): a fully convolutional D on the
 // pair (cond, img) concatenated along the channels, whose output is a grid of logits, each judging whether one
-// patch of the pair is real. With c = cfg.DiscChannels:
+// patch of the pair is real. With [c1, c2] = cfg.DiscChannels:
 //
-//	h = LReLU(conv 4×4/2 ([cond, img]))    [B, 14, 14, c]
-//	h = LReLU(BN(conv 4×4/2 (h)))          [B, 7, 7, 2c]
+//	h = LReLU(conv 4×4/2 ([cond, img]))    [B, 14, 14, c1]
+//	h = LReLU(BN(conv 4×4/2 (h)))          [B, 7, 7, c2]
 //	l = conv 3×3/1 (h)                     [B, 7, 7]
 //
 // Each logit sees an 18×18 patch (receptive field 4, then 4 + 3·2 = 10, then 10 + 2·4 = 18): 64% of the image's
@@ -90,10 +84,10 @@ func PatchDiscriminator(scope *model.Scope, cfg *Config, cond, img *Node) *Node 
 	checkImage("PatchDiscriminator", img, ImageSize)
 	checkImage("PatchDiscriminator", cond, ImageSize)
 	scope = withInit(scope, cfg)
-	c, batch := cfg.DiscChannels, img.Shape().Dimensions[0]
+	w, batch := cfg.discWidths(), img.Shape().Dimensions[0]
 	h := Concatenate([]*Node{cond, img}, -1) // [B, 28, 28, 2]
-	h = nn.LeakyReLU(nn.Conv2D(scope.In("conv1"), h, c).Kernel(4).Stride(2).Lowering(cfg.convLowering()).Done(), cfg.LeakySlope)
-	h = nn.Conv2D(scope.In("conv2"), h, 2*c).Kernel(4).Stride(2).UseBias(false).Lowering(cfg.convLowering()).Done()
+	h = nn.LeakyReLU(nn.Conv2D(scope.In("conv1"), h, w[0]).Kernel(4).Stride(2).Lowering(cfg.convLowering()).Done(), cfg.LeakySlope)
+	h = nn.Conv2D(scope.In("conv2"), h, w[1]).Kernel(4).Stride(2).UseBias(false).Lowering(cfg.convLowering()).Done()
 	h = nn.LeakyReLU(batchNorm(scope.In("bn2"), cfg, h), cfg.LeakySlope)
 	h = nn.Conv2D(scope.In("logits"), h, 1).Kernel(3).Lowering(cfg.convLowering()).Done() // [B, 7, 7, 1]
 	d := h.Shape().Dimensions
@@ -101,7 +95,7 @@ func PatchDiscriminator(scope *model.Scope, cfg *Config, cond, img *Node) *Node 
 }
 
 // SRResNet is SRGAN's generator (Ledig et al. 2017, section 2.2 and Figure 4), on a low-resolution input
-// [B, 28/Scale, 28/Scale, 1]. With c = cfg.GenChannels:
+// [B, 28/Scale, 28/Scale, 1]. With [c] = cfg.GenChannels:
 //
 //	h0 = PReLU(conv 3×3 (x))                                   [B, s, s, c]
 //	h  = h + BN(conv(PReLU(BN(conv(h)))))   × ResBlocks        residual blocks
@@ -114,7 +108,7 @@ func PatchDiscriminator(scope *model.Scope, cfg *Config, cond, img *Node) *Node 
 func SRResNet(scope *model.Scope, cfg *Config, x *Node) *Node {
 	checkImage("SRResNet", x, cfg.InputSize())
 	scope = withInit(scope, cfg)
-	c := cfg.GenChannels
+	c := cfg.genWidths()[0]
 	conv := func(s *model.Scope, x *Node, ch int, bias bool) *Node {
 		return nn.Conv2D(s, x, ch).Kernel(3).UseBias(bias).Lowering(cfg.convLowering()).Done()
 	}
@@ -136,10 +130,10 @@ func SRResNet(scope *model.Scope, cfg *Config, x *Node) *Node {
 
 // SRDiscriminator is SRGAN's discriminator (Ledig et al. 2017, Figure 4) shortened for 28×28 images: 3×3
 // convolutions with BatchNorm (not on the first) and LeakyReLU 0.2, then the paper's two dense layers (written
-// as a 7×7 VALID and a 1×1 convolution). With c = cfg.DiscChannels:
+// as a 7×7 VALID and a 1×1 convolution). With [c1, c2, c3] = cfg.DiscChannels ([c, 2c, 2c]):
 //
-//	c (stride 2) → 2c (stride 1) → 2c (stride 2)    [B, 7, 7, 2c]
-//	dense 8c, LReLU, dense 1                         [B]
+//	c1 (stride 2) → c2 (stride 1) → c3 (stride 2)   [B, 7, 7, c3]
+//	dense 4·c3, LReLU, dense 1                       [B]
 //
 // The paper starts with a stride-1 layer at full resolution and goes on to 512 channels and a dense layer of 1024
 // on 96×96 images; at 28×28 the full-resolution layer cost as much as the rest of the step on the pure-Go
@@ -147,9 +141,9 @@ func SRResNet(scope *model.Scope, cfg *Config, x *Node) *Node {
 func SRDiscriminator(scope *model.Scope, cfg *Config, img *Node) *Node {
 	checkImage("SRDiscriminator", img, ImageSize)
 	scope = withInit(scope, cfg)
-	c, batch := cfg.DiscChannels, img.Shape().Dimensions[0]
+	w, batch := cfg.discWidths(), img.Shape().Dimensions[0]
 	h := img
-	for i, layer := range []struct{ ch, stride int }{{c, 2}, {2 * c, 1}, {2 * c, 2}} {
+	for i, layer := range []struct{ ch, stride int }{{w[0], 2}, {w[1], 1}, {w[2], 2}} {
 		useBN := i > 0
 		h = nn.Conv2D(scope.In("conv%d", i+1), h, layer.ch).Kernel(3).Stride(layer.stride).UseBias(!useBN).
 			Lowering(cfg.convLowering()).Done()
@@ -158,8 +152,8 @@ func SRDiscriminator(scope *model.Scope, cfg *Config, img *Node) *Node {
 		}
 		h = nn.LeakyReLU(h, cfg.LeakySlope)
 	}
-	side := h.Shape().Dimensions[1]                                                                       // 7
-	h = nn.Conv2D(scope.In("dense1"), h, 8*c).Kernel(side).PadValid().Lowering(cfg.convLowering()).Done() // [B, 1, 1, 8c]
+	side := h.Shape().Dimensions[1]                                                                          // 7
+	h = nn.Conv2D(scope.In("dense1"), h, 4*w[2]).Kernel(side).PadValid().Lowering(cfg.convLowering()).Done() // [B, 1, 1, 8c]
 	h = nn.LeakyReLU(h, cfg.LeakySlope)
 	h = nn.Conv2D(scope.In("dense2"), h, 1).Kernel(1).Lowering(cfg.convLowering()).Done() // [B, 1, 1, 1]
 	return Reshape(h, batch)

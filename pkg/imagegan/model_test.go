@@ -8,6 +8,7 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -46,12 +47,16 @@ func testData(t testing.TB) *data.Set {
 }
 
 // tinyConfig is a family's config small enough for a step to take milliseconds.
-func tinyConfig(family string) Config {
+func tinyConfig(family string) gan.Config {
 	cfg := DefaultConfig(family)
+	c := cfg.Family.(*Config)
 	cfg.BatchSize, cfg.Steps = 8, 10
-	cfg.GenChannels, cfg.DiscChannels, cfg.ResBlocks = 8, 8, 1
+	c.GenChannels, c.DiscChannels, c.ResBlocks = Widths{8}, Widths{8}, 1
 	return cfg
 }
+
+// own is the family's settings of a run.
+func own(cfg gan.Config) *Config { return cfg.Family.(*Config) }
 
 func TestPixelShuffle(t *testing.T) {
 	// One pixel with channels (i·2 + j)·C + k for C = 2: output pixel (i, j) channel k is input channel
@@ -80,15 +85,15 @@ func TestNetworkShapes(t *testing.T) {
 		scale  int
 		dOut   []int
 	}{{FamilyPix2Pix, 0, []int{3, 7, 7}}, {FamilySRGAN, 2, []int{3}}, {FamilySRGAN, 4, []int{3}}} {
-		cfg := tinyConfig(c.family)
+		cfg := own(tinyConfig(c.family))
 		if c.scale > 0 {
 			cfg.Scale = c.scale
 		}
 		s := cfg.InputSize()
 		x := tensors.FromShape(shapes.Make(dtypes.Float32, 3, s, s, 1))
 		exec := model.MustNewExec(testBackend(t), model.NewStore(), func(scope *model.Scope, x *Node) (*Node, *Node) {
-			fake := Generator(scope.In(ScopeGenerator), &cfg, x)
-			return fake, Discriminator(scope.In(ScopeDiscriminator), &cfg, x, fake)
+			fake := Generator(scope.In(gan.ScopeGenerator), cfg, x)
+			return fake, Discriminator(scope.In(gan.ScopeDiscriminator), cfg, x, fake)
 		})
 		fake, logits := exec.MustCall2(x)
 		outs := []*tensors.Tensor{fake, logits}

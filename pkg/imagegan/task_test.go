@@ -87,7 +87,7 @@ func TestMakeInputs(t *testing.T) {
 		family, task string
 		scale, size  int
 	}{{FamilyPix2Pix, TaskMask, 0, 28}, {FamilyPix2Pix, TaskEdges, 0, 28}, {FamilySRGAN, TaskDownsample, 2, 14}, {FamilySRGAN, TaskDownsample, 4, 7}} {
-		cfg := DefaultConfig(c.family)
+		cfg := own(DefaultConfig(c.family))
 		cfg.Task = c.task
 		if c.scale > 0 {
 			cfg.Scale = c.scale

@@ -28,21 +28,12 @@
 //     p_g, D(x), D*(x)); SampleFunc turns a formula into a curve.
 //   - SaveSVG.
 //
-// Notebook (notebook.go), no-ops outside GoNB (InNotebook reports which), so commands and tests are unaffected:
-//   - Show (a picture as PNG), ShowImage (enlarged, crisp pixels), ShowSVG, ShowGrid.
-//   - LiveView: a training view redrawn in place at most every Every (0.5 s): a progress line (step/total,
-//     steps/s, ETA, metrics), the loss plot and the latest samples, then Done keeps the final state as a
-//     permanent output, which `jupyter nbconvert --execute` saves as text/html with the SVG and PNG inside.
-//     Outside a notebook it can write its status line to an io.Writer instead.
+// Inline display in a GoNB notebook (Show, ShowSVG, ShowGrid, LiveView) lives in pkg/nbviz, which only
+// notebooks import: pkg/viz, and so the training core that draws its sample grids with it, does not link GoNB.
 //
 // A notebook cell, for instance:
 //
-//	img, err := viz.GridWith(images, viz.GridOptions{Cols: 8, Pad: 2, Scale: 2, Labels: labels})
-//	if err != nil {
-//		return err
-//	}
-//	viz.Show(img)
-//	viz.ShowSVG(viz.LinePlotSVG("losses", "step", []viz.Series{dLoss, gLoss}, 640, 300))
-//
-// pkg/viz is the only ganbook package that imports GoNB (github.com/janpfeifer/gonb/gonbui).
+//	img := must.M1(viz.GridWith(images, viz.GridOptions{Cols: 8, Pad: 2, Scale: 2, Labels: labels}))
+//	nbviz.Show(img)
+//	nbviz.ShowSVG(viz.LinePlotSVG("losses", "step", []viz.Series{dLoss, gLoss}, 640, 300))
 package viz

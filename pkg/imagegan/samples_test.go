@@ -21,10 +21,10 @@ func TestTrainResumeEvaluate(t *testing.T) {
 	cfg := tinyConfig(FamilySRGAN)
 	cfg.Steps, cfg.CheckpointEvery, cfg.SampleEvery = 4, 2, 2
 	set := testData(t)
-	opts := RunOptions{Dir: dir, LogEvery: 2, Set: set, SampleSet: set}
-	var progress []Progress
-	opts.Progress = func(p Progress) { progress = append(progress, p) }
-	if _, err := Train(context.Background(), testBackend(t), cfg, opts); err != nil {
+	opts := gan.RunOptions{Dir: dir, LogEvery: 2, Set: set}
+	var progress []gan.Progress
+	opts.Progress = func(p gan.Progress) { progress = append(progress, p) }
+	if _, err := gan.Train(context.Background(), testBackend(t), cfg, opts); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"config.json", "metrics.json", "losses.svg", "samples/latest.png", "samples/step-0000002.png", "checkpoint"} {
@@ -35,25 +35,36 @@ func TestTrainResumeEvaluate(t *testing.T) {
 	if len(progress) != 2 || progress[1].Step != 4 || !progress[1].Checkpointed {
 		t.Errorf("progress reports %+v, want steps 2 and 4 with checkpoints", progress)
 	}
-	if RunFamily(dir) != FamilySRGAN || RunFamily(t.TempDir()) != "" {
-		t.Errorf("RunFamily: %q for the run, %q for an empty folder", RunFamily(dir), RunFamily(t.TempDir()))
+	if gan.RunFamily(dir) != FamilySRGAN || gan.RunFamily(t.TempDir()) != "" {
+		t.Errorf("RunFamily: %q for the run, %q for an empty folder", gan.RunFamily(dir), gan.RunFamily(t.TempDir()))
 	}
-	if _, err := Train(context.Background(), testBackend(t), cfg, opts); err == nil || !strings.Contains(err.Error(), "--resume") {
+	if _, err := gan.Train(context.Background(), testBackend(t), cfg, opts); err == nil || !strings.Contains(err.Error(), "--resume") {
 		t.Errorf("training into an existing run: %v, want an error suggesting --resume", err)
 	}
 	opts.Resume = true
 	cfg.Steps = 6
-	tr, err := Train(context.Background(), testBackend(t), cfg, opts)
+	tr, err := gan.Train(context.Background(), testBackend(t), cfg, opts)
 	if err != nil || tr.GlobalStep() != 6 {
 		t.Fatalf("resume: %v at step %d, want step 6", err, tr.GlobalStep())
 	}
-	var m Metrics
+	h, err := gan.ReadMetrics(dir)
+	if err != nil || len(h.History) != 3 || h.History[2].Step != 6 {
+		t.Errorf("metrics.json: %v, history %+v, want entries at steps 2, 4, 6", err, h.History)
+	}
+	for _, name := range []string{"g_adv", "l1", "mse", "content"} {
+		if _, ok := h.History[2].Extra[name]; !ok {
+			t.Errorf("metrics.json lacks %q: %+v", name, h.History[2])
+		}
+	}
+	var raw struct {
+		Config map[string]any `json:"config"`
+	}
 	b, _ := os.ReadFile(filepath.Join(dir, gan.MetricsFile))
-	if err := json.Unmarshal(b, &m); err != nil || len(m.History) != 3 || m.History[2].Step != 6 || m.Config.Steps != 6 {
-		t.Errorf("metrics.json: %v, history %+v, want entries at steps 2, 4, 6", err, m.History)
+	if err := json.Unmarshal(b, &raw); err != nil || raw.Config["steps"] != 6.0 || raw.Config["family"] != FamilySRGAN {
+		t.Errorf("metrics.json's config: %v %v", raw.Config, err)
 	}
 
-	loaded, err := LoadRun(testBackend(t), dir)
+	loaded, err := gan.LoadRun(testBackend(t), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +104,7 @@ func TestPix2PixBaseline(t *testing.T) {
 	if len(rep.Baselines) != 1 || in.Name != BaselineInput || in.PSNR < 8 || in.PSNR > 30 || in.SSIM >= 1 || in.SSIM < 0.2 {
 		t.Errorf("pix2pix baselines %+v", rep.Baselines)
 	}
-	flat, err := tr.Triplets(set, []int{3, 4})
+	flat, err := Triplets(tr, set, []int{3, 4})
 	if err != nil || len(flat) != 6*28*28 {
 		t.Fatalf("Triplets: %v, %d values, want 6 images", err, len(flat))
 	}
@@ -103,7 +114,7 @@ func TestPix2PixBaseline(t *testing.T) {
 			t.Fatal("the last image of the triplets is not the target")
 		}
 	}
-	img, err := tr.TripletGrid(set, []int{0, 1, 2, 3, 4})
+	img, err := TripletGrid(tr, set, []int{0, 1, 2, 3, 4})
 	if err != nil {
 		t.Fatal(err)
 	}

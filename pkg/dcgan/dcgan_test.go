@@ -1,16 +1,20 @@
 // Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
 
-package gan
+package dcgan
 
 import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ganbook/ganbook/internal/storetest"
+	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
@@ -19,14 +23,28 @@ import (
 )
 
 // tinyConfig is a DCGAN small enough for a step to take milliseconds.
-func tinyConfig(model string) Config {
+func tinyConfig(model string) gan.Config {
 	cfg := DefaultConfig(model)
-	cfg.BatchSize, cfg.LatentDim, cfg.Steps = 16, 8, 10
-	cfg.GenChannels, cfg.DiscChannels = []int{16, 8}, []int{8, 16}
+	net := cfg.Family.(*Config)
+	cfg.BatchSize, net.LatentDim, cfg.Steps = 16, 8, 10
+	net.GenChannels, net.DiscChannels = []int{16, 8}, []int{8, 16}
 	if model == ModelMLP {
-		cfg.GenChannels, cfg.DiscChannels = []int{32, 64}, []int{64, 32}
+		net.GenChannels, net.DiscChannels = []int{32, 64}, []int{64, 32}
 	}
 	return cfg
+}
+
+// net is the networks of a run of this package.
+func net(cfg gan.Config) *Config { return cfg.Family.(*Config) }
+
+func testBackend(t testing.TB) compute.Backend {
+	t.Helper()
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Finalize)
+	return b
 }
 
 var mnistSubset *data.Set
@@ -43,9 +61,9 @@ func testData(t testing.TB) *data.Set {
 	return mnistSubset
 }
 
-func newTestTrainer(t testing.TB, cfg Config) *Trainer {
+func newTestTrainer(t testing.TB, cfg gan.Config) *gan.Trainer {
 	t.Helper()
-	tr, err := NewTrainer(testBackend(t), cfg, testData(t))
+	tr, err := gan.NewTrainer(testBackend(t), cfg, testData(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +71,7 @@ func newTestTrainer(t testing.TB, cfg Config) *Trainer {
 }
 
 // snapshot copies the trainable variables of one network.
-func snapshot(tr *Trainer, scope string) map[string][]float32 {
+func snapshot(tr *gan.Trainer, scope string) map[string][]float32 {
 	return storetest.Snapshot(tr.Store, scope, false)
 }
 
@@ -68,7 +86,7 @@ func TestStepCountsOnceAndUpdatesBoth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g0, d0 := snapshot(tr, ScopeGenerator), snapshot(tr, ScopeDiscriminator)
+		g0, d0 := snapshot(tr, gan.ScopeGenerator), snapshot(tr, gan.ScopeDiscriminator)
 		for range 2 {
 			if m, err = tr.Step(); err != nil {
 				t.Fatal(err)
@@ -80,10 +98,10 @@ func TestStepCountsOnceAndUpdatesBoth(t *testing.T) {
 		if len(g0) == 0 || len(d0) == 0 {
 			t.Fatalf("no trainable variables found under /generator (%d) or /discriminator (%d)", len(g0), len(d0))
 		}
-		if c := changed(g0, snapshot(tr, ScopeGenerator)); c != len(g0) {
+		if c := changed(g0, snapshot(tr, gan.ScopeGenerator)); c != len(g0) {
 			t.Errorf("d_steps=%d: %d of %d generator variables changed, want all", dSteps, c, len(g0))
 		}
-		if c := changed(d0, snapshot(tr, ScopeDiscriminator)); c != len(d0) {
+		if c := changed(d0, snapshot(tr, gan.ScopeDiscriminator)); c != len(d0) {
 			t.Errorf("d_steps=%d: %d of %d discriminator variables changed, want all", dSteps, c, len(d0))
 		}
 		if m.DReal <= 0 || m.DReal >= 1 || m.DFake <= 0 || m.DFake >= 1 {
@@ -98,11 +116,11 @@ func TestSeparateUpdates(t *testing.T) {
 	if _, err := tr.Step(); err != nil { // create every variable
 		t.Fatal(err)
 	}
-	g0, d0 := snapshot(tr, ScopeGenerator), snapshot(tr, ScopeDiscriminator)
+	g0, d0 := snapshot(tr, gan.ScopeGenerator), snapshot(tr, gan.ScopeDiscriminator)
 	if _, err := tr.TrainD(); err != nil {
 		t.Fatal(err)
 	}
-	g1, d1 := snapshot(tr, ScopeGenerator), snapshot(tr, ScopeDiscriminator)
+	g1, d1 := snapshot(tr, gan.ScopeGenerator), snapshot(tr, gan.ScopeDiscriminator)
 	if c := changed(g0, g1); c != 0 {
 		t.Errorf("a D-only update changed %d generator variables", c)
 	}
@@ -115,7 +133,7 @@ func TestSeparateUpdates(t *testing.T) {
 	if _, err := tr.TrainG(); err != nil {
 		t.Fatal(err)
 	}
-	g2, d2 := snapshot(tr, ScopeGenerator), snapshot(tr, ScopeDiscriminator)
+	g2, d2 := snapshot(tr, gan.ScopeGenerator), snapshot(tr, gan.ScopeDiscriminator)
 	if c := changed(d1, d2); c != 0 {
 		t.Errorf("a G-only update changed %d discriminator variables", c)
 	}
@@ -127,19 +145,19 @@ func TestSeparateUpdates(t *testing.T) {
 	}
 }
 
-// TestResumeIsExact: 2N steps in one run and N + N steps with a checkpoint and a fresh Trainer in between give
+// TestResumeIsExact: 2N steps in one run and N + N steps with a checkpoint and a fresh gan.Trainer in between give
 // the same losses (same seed).
 func TestResumeIsExact(t *testing.T) {
 	checkResumeIsExact(t, tinyConfig(ModelDCGAN), 3)
 }
 
-// checkResumeIsExact trains 2n steps of cfg in one Trainer, then n steps, a checkpoint and n more steps in a fresh
-// Trainer: the resumed Trainer must start at step n and repeat the uninterrupted run's metrics exactly. It
+// checkResumeIsExact trains 2n steps of cfg in one gan.Trainer, then n steps, a checkpoint and n more steps in a fresh
+// gan.Trainer: the resumed gan.Trainer must start at step n and repeat the uninterrupted run's metrics exactly. It
 // returns the uninterrupted run's metrics.
-func checkResumeIsExact(t *testing.T, cfg Config, n int) []StepMetrics {
+func checkResumeIsExact(t *testing.T, cfg gan.Config, n int) []gan.StepMetrics {
 	t.Helper()
 	whole := newTestTrainer(t, cfg)
-	var want []StepMetrics
+	var want []gan.StepMetrics
 	for range 2 * n {
 		m, err := whole.Step()
 		if err != nil {
@@ -154,7 +172,7 @@ func checkResumeIsExact(t *testing.T, cfg Config, n int) []StepMetrics {
 			t.Fatal(err)
 		}
 	}
-	if err := SaveCheckpoint(first.Store, dir); err != nil {
+	if err := gan.SaveCheckpoint(first.Store, dir); err != nil {
 		t.Fatal(err)
 	}
 	second := newTestTrainer(t, cfg)
@@ -169,7 +187,7 @@ func checkResumeIsExact(t *testing.T, cfg Config, n int) []StepMetrics {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m != want[i] {
+		if !reflect.DeepEqual(m, want[i]) {
 			t.Errorf("step %d: resumed run %+v, uninterrupted run %+v", i+1, m, want[i])
 		}
 	}
@@ -185,7 +203,7 @@ func TestCheckpointFallback(t *testing.T) {
 		if _, err := tr.Step(); err != nil {
 			t.Fatal(err)
 		}
-		if err := SaveCheckpoint(tr.Store, dir); err != nil {
+		if err := gan.SaveCheckpoint(tr.Store, dir); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -198,17 +216,17 @@ func TestCheckpointFallback(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	damage(CheckpointDir)
+	damage(gan.CheckpointDir)
 	fresh := newTestTrainer(t, cfg)
-	loaded, err := LoadCheckpoint(fresh.Store, dir)
-	if err != nil || filepath.Base(loaded) != previousDir || fresh.GlobalStep() != 1 {
-		t.Errorf("with the latest damaged: loaded %q (err %v) at step %d, want %s at step 1", loaded, err, fresh.GlobalStep(), previousDir)
+	loaded, err := gan.LoadCheckpoint(fresh.Store, dir)
+	if err != nil || filepath.Base(loaded) != "checkpoint.old" || fresh.GlobalStep() != 1 {
+		t.Errorf("with the latest damaged: loaded %q (err %v) at step %d, want %s at step 1", loaded, err, fresh.GlobalStep(), "checkpoint.old")
 	}
-	damage(previousDir)
-	if _, err := LoadCheckpoint(newTestTrainer(t, cfg).Store, dir); err == nil || !strings.Contains(err.Error(), "damaged") {
+	damage("checkpoint.old")
+	if _, err := gan.LoadCheckpoint(newTestTrainer(t, cfg).Store, dir); err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Errorf("both damaged: error %v, want one saying the files are damaged", err)
 	}
-	if _, err := LoadCheckpoint(newTestTrainer(t, cfg).Store, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+	if _, err := gan.LoadCheckpoint(newTestTrainer(t, cfg).Store, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Errorf("empty dir: error %v, want 'no checkpoint'", err)
 	}
 }
@@ -243,14 +261,14 @@ func TestDivergenceNamesTheStep(t *testing.T) {
 // TestLossesAndModelsTrain runs two steps of every loss and of the MLP GAN: finite losses, and samples in
 // [-1, 1] of the right shape.
 func TestLossesAndModelsTrain(t *testing.T) {
-	for _, loss := range Losses {
+	for _, loss := range gan.Losses {
 		for _, model := range []string{ModelDCGAN, ModelMLP} {
-			if model == ModelMLP && loss != LossNonSaturating {
+			if model == ModelMLP && loss != gan.LossNonSaturating {
 				continue
 			}
 			cfg := tinyConfig(model)
 			cfg.Loss = loss
-			if loss == LossWGANGP {
+			if loss == gan.LossWGANGP {
 				cfg.DSteps = 2
 			}
 			tr := newTestTrainer(t, cfg)
@@ -259,7 +277,7 @@ func TestLossesAndModelsTrain(t *testing.T) {
 					t.Fatalf("%s/%s: %v", model, loss, err)
 				}
 			}
-			img, err := tr.Generate(Noise(5, cfg.LatentDim, 1))
+			img, err := tr.Generate(gan.Noise(5, net(cfg).LatentDim, 1))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -284,19 +302,21 @@ func TestGenerateRejectsBadNoise(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	for _, c := range []struct {
-		edit func(*Config)
+		edit func(*gan.Config, *Config)
 		want string
 	}{
-		{func(c *Config) { c.Model = "vae" }, "unknown model"},
-		{func(c *Config) { c.Loss = "kl" }, "unknown loss"},
-		{func(c *Config) { c.Dataset = "cifar" }, "unknown dataset"},
-		{func(c *Config) { c.BatchSize = 0 }, "must be positive"},
-		{func(c *Config) { c.GenStrides = []int{2} }, "one stride per"},
-		{func(c *Config) { c.GenStrides = []int{2, 3} }, "not divisible"},
-		{func(c *Config) { c.LabelSmoothing = 0.7 }, "label smoothing"},
+		{func(_ *gan.Config, c *Config) { c.Model = "vae" }, "unknown model"},
+		{func(c *gan.Config, _ *Config) { c.Loss = "kl" }, "unknown loss"},
+		{func(c *gan.Config, _ *Config) { c.Dataset = "cifar" }, "unknown dataset"},
+		{func(c *gan.Config, _ *Config) { c.BatchSize = 0 }, "must be positive"},
+		{func(_ *gan.Config, c *Config) { c.GenStrides = []int{2} }, "one stride per"},
+		{func(_ *gan.Config, c *Config) { c.GenStrides = []int{2, 3} }, "not divisible"},
+		{func(c *gan.Config, _ *Config) { c.LabelSmoothing = 0.7 }, "label smoothing"},
+		{func(_ *gan.Config, c *Config) { c.LatentDim = 1_000_000_000 }, "latent_dim"},
+		{func(c *gan.Config, _ *Config) { c.LearningRateG = math.NaN() }, "finite"},
 	} {
 		cfg := DefaultConfig(ModelDCGAN)
-		c.edit(&cfg)
+		c.edit(&cfg, net(cfg))
 		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want an error mentioning %q", err, c.want)
 		}
@@ -312,36 +332,36 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("TFTutorialDCGAN: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "config.json")
-	if err := WriteConfig(path, tf); err != nil {
+	if err := gan.WriteConfig(path, tf); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadConfig(path)
-	if err != nil || back.String() != tf.String() || back.Kernel != 5 || back.GenStrides[0] != 1 {
+	back, err := gan.ReadConfig(path)
+	if err != nil || back.String() != tf.String() || net(back).Kernel != 5 || net(back).GenStrides[0] != 1 {
 		t.Errorf("config round trip: %+v, %v", back, err)
 	}
 	_ = os.WriteFile(path, []byte(`{"model": "dcgan"`), 0o644)
-	if _, err := ReadConfig(path); err == nil {
+	if _, err := gan.ReadConfig(path); err == nil {
 		t.Error("a truncated config.json gave no error")
 	}
 }
 
 func TestInterpolation(t *testing.T) {
 	a, b := []float32{3, 0}, []float32{0, 3}
-	mid := Slerp(a, b, 0.5)
+	mid := gan.Slerp(a, b, 0.5)
 	if r := math.Hypot(float64(mid[0]), float64(mid[1])); math.Abs(r-3) > 1e-5 || math.Abs(float64(mid[0]-mid[1])) > 1e-6 {
 		t.Errorf("slerp midpoint %v: want radius 3 at 45 degrees", mid)
 	}
-	if l := Lerp(a, b, 0.5); l[0] != 1.5 || l[1] != 1.5 {
+	if l := gan.Lerp(a, b, 0.5); l[0] != 1.5 || l[1] != 1.5 {
 		t.Errorf("lerp midpoint %v, want [1.5 1.5]", l)
 	}
-	path := tensors.MustCopyFlatData[float32](InterpolateLatent(a, b, 3, true))
+	path := tensors.MustCopyFlatData[float32](gan.InterpolateLatent(a, b, 3, true))
 	if path[0] != 3 || path[1] != 0 || math.Abs(float64(path[4])) > 1e-6 || math.Abs(float64(path[5]-3)) > 1e-6 {
 		t.Errorf("path %v does not start at a and end at b", path)
 	}
-	z1, z2 := tensors.MustCopyFlatData[float32](Noise(4, 3, 7)), tensors.MustCopyFlatData[float32](Noise(4, 3, 7))
+	z1, z2 := tensors.MustCopyFlatData[float32](gan.Noise(4, 3, 7)), tensors.MustCopyFlatData[float32](gan.Noise(4, 3, 7))
 	for i := range z1 {
 		if z1[i] != z2[i] {
-			t.Fatal("Noise is not reproducible from its seed")
+			t.Fatal("gan.Noise is not reproducible from its seed")
 		}
 	}
 }
@@ -349,10 +369,10 @@ func TestInterpolation(t *testing.T) {
 // TestLoweringsAgree trains the same steps with the patch lowering and with GoMLX's native convolution (the
 // lowering XLA uses): the combined D+G step must build with both, and the losses must agree.
 func TestLoweringsAgree(t *testing.T) {
-	var losses [2][]StepMetrics
+	var losses [2][]gan.StepMetrics
 	for i, lowering := range []string{"patches", "native"} {
 		cfg := tinyConfig(ModelDCGAN)
-		cfg.Lowering, cfg.Kernel = lowering, 5
+		net(cfg).Lowering, net(cfg).Kernel = lowering, 5
 		tr := newTestTrainer(t, cfg)
 		for range 3 {
 			m, err := tr.Step()
@@ -381,13 +401,14 @@ func TestLargerImages(t *testing.T) {
 		{64, []int{2, 2, 2, 2}, []int{32, 16, 8, 8}, []int{8, 16, 32, 32}},
 	} {
 		cfg := tinyConfig(ModelDCGAN)
-		cfg.Height, cfg.Width, cfg.Channels = c.size, c.size, 3
-		cfg.GenStrides, cfg.GenChannels, cfg.DiscChannels, cfg.DiscBatchNorm = c.strides, c.gen, c.d, true
-		tr, err := NewTrainer(testBackend(t), cfg, nil)
+		n := net(cfg)
+		n.Height, n.Width, n.Channels = c.size, c.size, 3
+		n.GenStrides, n.GenChannels, n.DiscChannels, n.DiscBatchNorm = c.strides, c.gen, c.d, true
+		tr, err := gan.NewTrainer(testBackend(t), cfg, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		img, err := tr.Generate(Noise(2, cfg.LatentDim, 3))
+		img, err := tr.Generate(gan.Noise(2, n.LatentDim, 3))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -395,7 +416,8 @@ func TestLargerImages(t *testing.T) {
 			t.Fatalf("%dx%dx3: generated %v", c.size, c.size, d)
 		}
 		scores := model.MustCallOnce(tr.Backend, tr.Store, func(scope *model.Scope, x *Node) *Node {
-			return Discriminator(scope.In(ScopeDiscriminator), &tr.Config, x)
+			out, _ := Discriminator(scope.In(gan.ScopeDiscriminator), n, x, nil)
+			return out
 		}, img)
 		if d := scores.Shape().Dimensions; len(d) != 1 || d[0] != 2 {
 			t.Errorf("%dx%dx3: D output %v, want [2]", c.size, c.size, d)
@@ -406,7 +428,7 @@ func TestLargerImages(t *testing.T) {
 // TestGenerateFollowsTraining: samples drawn between training steps come from the current weights.
 func TestGenerateFollowsTraining(t *testing.T) {
 	tr := newTestTrainer(t, tinyConfig(ModelDCGAN))
-	z := Noise(4, tr.Config.LatentDim, 1)
+	z := gan.Noise(4, net(tr.Config).LatentDim, 1)
 	var samples [][]float32
 	for range 2 {
 		for range 3 {
@@ -447,7 +469,7 @@ func TestGeneratorEMA(t *testing.T) {
 		}
 		w = append(w, tensors.MustCopyFlatData[float32](tr.Store.GetVariable(path).MustValue()))
 	}
-	ema := tr.Store.GetVariable("/" + ScopeGeneratorEMA + "/project/weights")
+	ema := tr.Store.GetVariable("/" + gan.ScopeGeneratorEMA + "/project/weights")
 	if ema == nil {
 		t.Fatal("no moving average of " + path)
 	}
@@ -457,17 +479,27 @@ func TestGeneratorEMA(t *testing.T) {
 			t.Fatalf("ema[%d] = %g, want %g", i, got[i], want)
 		}
 	}
-	if p := tensors.ToScalar[float32](tr.Store.GetVariable("/" + ScopeGeneratorEMA + "/decay_product").MustValue()); math.Abs(float64(p)-0.1*2/11) > 1e-7 {
+	if p := tensors.ToScalar[float32](tr.Store.GetVariable("/" + gan.ScopeGeneratorEMA + "/decay_product").MustValue()); math.Abs(float64(p)-0.1*2/11) > 1e-7 {
 		t.Errorf("decay product %g, want %g", p, 0.1*2/11)
 	}
-	z := Noise(3, cfg.LatentDim, 5)
+	z := gan.Noise(3, net(cfg).LatentDim, 5)
 	withEMA, err := tr.Generate(z)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr.Config.GenEMA = 0
-	tr.updates++ // rebuild the sampling graph without the average
-	last, err := tr.Generate(z)
+	dir := t.TempDir() // the same weights in a Trainer that samples the last weights
+	if err := gan.SaveCheckpoint(tr.Store, dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg.GenEMA = 0
+	plain, err := gan.NewTrainer(tr.Backend, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.LoadCheckpoint(dir); err != nil {
+		t.Fatal(err)
+	}
+	last, err := plain.Generate(z)
 	if err != nil {
 		t.Fatal(err)
 	}

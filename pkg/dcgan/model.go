@@ -1,12 +1,10 @@
 // Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
 
-package gan
+package dcgan
 
 import (
 	"fmt"
 
-	"github.com/ganbook/ganbook/pkg/cgan"
-	"github.com/ganbook/ganbook/pkg/infogan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // model code reads best with dot-imported ops.
@@ -16,14 +14,8 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
-// Scope names of the two networks: every variable of G lives under /generator, of D under /discriminator, so
-// each optimizer updates only its own network.
-const (
-	ScopeGenerator     = "generator"
-	ScopeDiscriminator = "discriminator"
-)
-
-// Generator maps noise z [B, LatentDim] to images [B, Height, Width, Channels] in [-1, 1] (tanh output).
+// Generator maps G's input z [B, in] (the noise, and a family's codes or labels after it) to images
+// [B, Height, Width, Channels] in [-1, 1] (tanh output).
 //
 // DCGAN (Radford et al. 2015, section 3): a dense projection of z reshaped to [H0, W0, GenChannels[0]], then
 // transposed convolutions ("fractionally-strided") instead of upsampling layers, BatchNorm and ReLU (or
@@ -85,47 +77,32 @@ func Generator(scope *model.Scope, cfg *Config, z *Node) *Node {
 	panic("unreachable")
 }
 
-// Discriminator maps images [B, Height, Width, Channels] to one raw score per image [B]: a logit for the
-// sigmoid losses, a critic value for WGAN, a score for LSGAN and hinge.
+// Discriminator maps images [B, Height, Width, Channels] to one raw score per image [B] (a logit for the sigmoid
+// losses, a critic value for WGAN, a score for LSGAN and hinge), and returns the features [B, F] its last dense
+// layer reads: the shared trunk that InfoGAN's Q head sits on, and the φ(x) of a projection discriminator.
 //
 // DCGAN (Radford et al. 2015): stride-2 convolutions instead of pooling, LeakyReLU (slope 0.2), BatchNorm on all
-// but the first layer when DiscBatchNorm, then a dense layer to one output.
+// but the first layer when DiscBatchNorm, then a dense layer to one output. MLP: dense layers of DiscChannels
+// units with LeakyReLU.
 //
-// MLP: dense layers of DiscChannels units with LeakyReLU.
-func Discriminator(scope *model.Scope, cfg *Config, x *Node) *Node {
-	out, _ := DiscriminatorFeatures(scope, cfg, x, nil)
-	return out
-}
-
-// DiscriminatorFeatures is Discriminator that also returns the features [B, F] its last dense layer reads: the
-// shared trunk that InfoGAN's Q head sits on. A conditional GAN's D (Config.Classes) also reads the labels [B]
-// (int32): as extra input channels, or through the projection term added to its output (pkg/cgan).
-func DiscriminatorFeatures(scope *model.Scope, cfg *Config, x, labels *Node) (out, features *Node) {
+// extra, when not nil, is joined to D's input: [B, H, W, K] as K more input channels (a conditional GAN's
+// one-hot label maps), or [B, K] to the flattened image of the MLP.
+func Discriminator(scope *model.Scope, cfg *Config, x, extra *Node) (out, features *Node) {
 	scope = withInit(scope, cfg)
 	batch := x.Shape().Dimensions[0]
-	if cfg.Classes > 0 && labels == nil {
-		exceptions.Panicf("gan: the discriminator of a conditional GAN needs the labels")
-	}
-	concat := cfg.Classes > 0 && cfg.Condition == cgan.ConditionConcat
-	project := func(out, features *Node) *Node {
-		if cfg.Classes > 0 && cfg.Condition == cgan.ConditionProjection {
-			out = Add(out, cgan.Projection(scope.In("projection"), features, labels, cfg.Classes))
-		}
-		return out
-	}
 	if cfg.Model == ModelMLP {
 		h := Reshape(x, batch, -1)
-		if concat {
-			h = cgan.ConcatChannels(h, labels, cfg.Classes)
+		if extra != nil {
+			h = Concatenate([]*Node{h, Reshape(extra, batch, -1)}, -1)
 		}
 		for i, units := range cfg.DiscChannels {
 			h = nn.LeakyReLU(dense(scope.In("fc%d", i+1), h, units, true), cfg.LeakySlope)
 		}
-		return project(Reshape(dense(scope.In("out"), h, 1, true), batch), h), h
+		return Reshape(dense(scope.In("out"), h, 1, true), batch), h
 	}
 	h := x
-	if concat {
-		h = cgan.ConcatChannels(h, labels, cfg.Classes)
+	if extra != nil {
+		h = Concatenate([]*Node{h, extra}, -1)
 	}
 	for i, channels := range cfg.DiscChannels {
 		useBN := cfg.DiscBatchNorm && i > 0
@@ -147,15 +124,7 @@ func DiscriminatorFeatures(scope *model.Scope, cfg *Config, x, labels *Node) (ou
 		}
 		features = nn.LeakyReLU(features, cfg.LeakySlope)
 	}
-	return project(Reshape(dense(scope.In("out"), features, 1, true), batch), features), features
-}
-
-// ScopeQ is the scope of InfoGAN's Q head, inside D's scope so that D's optimizer trains it with the trunk.
-const ScopeQ = "q"
-
-// qHead is InfoGAN's Q on D's features (pkg/infogan), its variables in /discriminator/q.
-func qHead(scope *model.Scope, cfg *Config, features *Node) infogan.QOutput {
-	return cfg.Info.QHead(scope.At(ScopeDiscriminator).At(ScopeQ), features)
+	return Reshape(dense(scope.In("out"), features, 1, true), batch), features
 }
 
 // withInit sets DCGAN's N(0, InitStd) initializer (Radford et al. 2015, section 4) on the network's scope; the MLP
@@ -167,10 +136,15 @@ func withInit(scope *model.Scope, cfg *Config) *model.Scope {
 	return scope
 }
 
-// dense is a fully connected layer x [B, in] -> [B, units] whose bias starts at zero whatever the initializer.
+// Dense is a fully connected layer x [B, in] -> [B, units] whose bias starts at zero whatever the initializer,
+// its variables scope/weights and scope/biases.
+func Dense(scope *model.Scope, x *Node, units int, useBias bool) *Node {
+	return dense(scope, x, units, useBias)
+}
+
 func dense(scope *model.Scope, x *Node, units int, useBias bool) *Node {
 	if x.Rank() != 2 {
-		exceptions.Panicf("gan: dense layer needs [batch, features], got %s", x.Shape())
+		exceptions.Panicf("dcgan: dense layer needs [batch, features], got %s", x.Shape())
 	}
 	w := scope.VariableWithShape("weights", shapes.Make(x.DType(), x.Shape().Dimensions[1], units))
 	y := MatMul(x, w.NodeValue(x.Graph()))

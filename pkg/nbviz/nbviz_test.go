@@ -1,6 +1,6 @@
 // Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
 
-package viz
+package nbviz
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ganbook/ganbook/pkg/viz"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
@@ -50,7 +51,7 @@ func TestShowOutsideNotebook(t *testing.T) {
 	if err := ShowSVG("<svg></svg>"); err != nil {
 		t.Error(err)
 	}
-	if err := ShowGrid(bad, GridOptions{}); err != nil {
+	if err := ShowGrid(bad, viz.GridOptions{}); err != nil {
 		t.Error(err)
 	}
 	v := NewLiveView("quiet")
@@ -66,7 +67,7 @@ func TestShowOutsideNotebook(t *testing.T) {
 
 func TestShow(t *testing.T) {
 	r := fakeNotebook(t, true)
-	if err := ShowGrid(tensors.FromFlatDataAndDimensions([]float32{-1, 1}, 2, 1, 1, 1), GridOptions{Pad: 1, Scale: 3}); err != nil {
+	if err := ShowGrid(tensors.FromFlatDataAndDimensions([]float32{-1, 1}, 2, 1, 1, 1), viz.GridOptions{Pad: 1, Scale: 3}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ShowSVG("<svg/>"); err != nil {
@@ -97,7 +98,7 @@ func TestShow(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != 6 || b.Dy() != 3 || grayAt(img, 2, 2) != 0 || grayAt(img, 3, 0) != 255 || grayAt(img, 5, 2) != 255 {
 		t.Errorf("ShowImage(×3) showed %v with (2,2) = %d, (3,0) = %d, want 6x3, 0 and 255", b, grayAt(img, 2, 2), grayAt(img, 3, 0))
 	}
-	if err := ShowGrid(tensors.FromFlatDataAndDimensions([]float32{1}, 1), GridOptions{}); err == nil {
+	if err := ShowGrid(tensors.FromFlatDataAndDimensions([]float32{1}, 1), viz.GridOptions{}); err == nil {
 		t.Error("ShowGrid of a non-image tensor gave no error in a notebook")
 	}
 }
@@ -115,7 +116,7 @@ func TestLiveView(t *testing.T) {
 	v.now = c.now
 	samples := image.NewGray(image.Rect(0, 0, 4, 3))
 	samples.Pix[0] = 200
-	losses := []Series{{Name: "D loss", X: []float64{1, 2, 3}, Y: []float64{1, 0.8, 0.7}}}
+	losses := []viz.Series{{Name: "D loss", X: []float64{1, 2, 3}, Y: []float64{1, 0.8, 0.7}}}
 	metrics := map[string]float64{"G loss": 1.25, "D loss": 0.5}
 
 	v.Update(1, 10, metrics, losses, samples) // the first call draws
@@ -208,7 +209,7 @@ func TestLiveViewProgress(t *testing.T) {
 }
 
 func TestThin(t *testing.T) {
-	s := Series{Name: "D", Color: "#123456"}
+	s := viz.Series{Name: "D", Color: "#123456"}
 	for i := range 1000 {
 		s.X, s.Y = append(s.X, float64(i)), append(s.Y, float64(2*i))
 	}
@@ -217,7 +218,12 @@ func TestThin(t *testing.T) {
 	if len(got.X) != 100 || got.X[0] != 4.5 || got.Y[0] != 9 || got.X[99] != 994.5 || got.Color != s.Color {
 		t.Errorf("thin gave %d points from (%g, %g) to (%g, %g), colour %q", len(got.X), got.X[0], got.Y[0], got.X[99], got.Y[99], got.Color)
 	}
-	if short := thin(Series{X: []float64{1}, Y: []float64{2}}, 100); len(short.X) != 1 {
+	if short := thin(viz.Series{X: []float64{1}, Y: []float64{2}}, 100); len(short.X) != 1 {
 		t.Error("thin changed a short series")
 	}
+}
+
+func grayAt(img image.Image, x, y int) int {
+	r, _, _, _ := img.At(x, y).RGBA()
+	return int(r >> 8)
 }

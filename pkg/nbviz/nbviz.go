@@ -1,6 +1,15 @@
 // Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
 
-package viz
+// Package nbviz shows pkg/viz's pictures inline in a GoNB notebook cell: Show (a picture as PNG), ShowImage
+// (enlarged, crisp pixels), ShowSVG, ShowGrid, and LiveView, a training view redrawn in place at most every
+// Every (0.5 s): a progress line (step/total, steps/s, ETA, metrics), the loss plot and the latest samples,
+// whose Done keeps the final state as a permanent output, which `jupyter nbconvert --execute` saves as
+// text/html with the SVG and PNG inside. Outside a notebook (InNotebook reports which) they do nothing, and
+// LiveView can write its status line to an io.Writer instead.
+//
+// It is the only ganbook package that imports GoNB (github.com/janpfeifer/gonb/gonbui), and only notebooks
+// import it: the training core and the command line do not link the notebook UI.
+package nbviz
 
 import (
 	"encoding/base64"
@@ -9,10 +18,12 @@ import (
 	"image"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/ganbook/ganbook/pkg/viz"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/janpfeifer/gonb/gonbui"
 )
@@ -44,7 +55,7 @@ func Show(img image.Image) error {
 	if !notebook.active() {
 		return nil
 	}
-	b, err := EncodePNG(img)
+	b, err := viz.EncodePNG(img)
 	if err != nil {
 		return err
 	}
@@ -77,7 +88,7 @@ func enlarge(img image.Image, scale int) image.Image {
 	return out
 }
 
-// ShowSVG displays an SVG document, such as LinePlotSVG's, in the notebook cell. It is sent as HTML
+// ShowSVG displays an SVG document, such as viz.LinePlotSVG's, in the notebook cell. It is sent as HTML
 // (an inline <svg> in a <div>, as gonbui.DisplaySvg does) so that it survives `jupyter nbconvert --to html`.
 // Outside a notebook it does nothing and returns nil.
 func ShowSVG(svg string) error {
@@ -89,13 +100,13 @@ func ShowSVG(svg string) error {
 	return nil
 }
 
-// ShowGrid displays GridWith(images, opts) in the notebook cell. Outside a notebook it does nothing (it does
+// ShowGrid displays viz.GridWith(images, opts) in the notebook cell. Outside a notebook it does nothing (it does
 // not even read the images) and returns nil.
-func ShowGrid(images *tensors.Tensor, opts GridOptions) error {
+func ShowGrid(images *tensors.Tensor, opts viz.GridOptions) error {
 	if !notebook.active() {
 		return nil
 	}
-	img, err := GridWith(images, opts)
+	img, err := viz.GridWith(images, opts)
 	if err != nil {
 		return err
 	}
@@ -146,7 +157,7 @@ type LiveView struct {
 	elapsed     time.Duration // from the first Update to the last
 	rate        float64       // steps per second since the first Update
 	metrics     map[string]float64
-	losses      []Series
+	losses      []viz.Series
 	samples     image.Image
 }
 
@@ -168,7 +179,7 @@ func (v *LiveView) Due(step, total int) bool {
 // Update records the training state at step of total (total ≤ 0: unknown) and redraws if Due. metrics are
 // shown in the progress line in the order of their names, losses in the plot (X is usually the step) and
 // samples as a picture; a nil argument keeps the previous value, so samples need only be passed when Due.
-func (v *LiveView) Update(step, total int, metrics map[string]float64, losses []Series, samples image.Image) {
+func (v *LiveView) Update(step, total int, metrics map[string]float64, losses []viz.Series, samples image.Image) {
 	now := v.clock()
 	due := v.Due(step, total)
 	if v.start.IsZero() {
@@ -267,14 +278,14 @@ func (v *LiveView) HTML() string {
 		if maxPoints <= 0 {
 			maxPoints = 400
 		}
-		thinned := make([]Series, len(v.losses))
+		thinned := make([]viz.Series, len(v.losses))
 		for i, s := range v.losses {
 			thinned[i] = thin(s, maxPoints)
 		}
-		fmt.Fprintf(&b, `<div>%s</div>`, LinePlotSVG("losses", "step", thinned, w, h))
+		fmt.Fprintf(&b, `<div>%s</div>`, viz.LinePlotSVG("losses", "step", thinned, w, h))
 	}
 	if v.samples != nil {
-		if png, err := EncodePNG(v.samples); err != nil {
+		if png, err := viz.EncodePNG(v.samples); err != nil {
 			fmt.Fprintf(&b, `<div>samples: %s</div>`, html.EscapeString(err.Error()))
 		} else {
 			w := v.samples.Bounds().Dx()
@@ -308,13 +319,13 @@ func roundDuration(d time.Duration) string { return d.Round(time.Second).String(
 
 // thin returns s with at most maxPoints points: the means of runs of consecutive points (non-finite ones left
 // out), which also smooths a noisy loss. The result may share s's slices.
-func thin(s Series, maxPoints int) Series {
+func thin(s viz.Series, maxPoints int) viz.Series {
 	n := min(len(s.X), len(s.Y))
 	if n <= maxPoints {
 		return s
 	}
 	run := (n + maxPoints - 1) / maxPoints
-	out := Series{Name: s.Name, Color: s.Color, Dashed: s.Dashed}
+	out := viz.Series{Name: s.Name, Color: s.Color, Dashed: s.Dashed}
 	for i := 0; i < n; i += run {
 		var sx, sy, k float64
 		for j := i; j < min(i+run, n); j++ {
@@ -328,3 +339,5 @@ func thin(s Series, maxPoints int) Series {
 	}
 	return out
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,0 +1,272 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package familytest
+
+import (
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ganbook/ganbook/internal/storetest"
+	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/cgan"
+	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/dcgan"
+	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/imagegan"
+	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// families are tiny runs of every family, small enough for a step to take milliseconds.
+func families() map[string]gan.Config {
+	tinyNet := func(n *dcgan.Config) {
+		n.LatentDim, n.GenHidden, n.DiscHidden = 8, 0, 0
+		n.GenChannels, n.DiscChannels = []int{16, 8}, []int{8, 16}
+		if n.Model == dcgan.ModelMLP {
+			n.GenChannels, n.DiscChannels = []int{32, 64}, []int{64, 32}
+		}
+	}
+	out := map[string]gan.Config{}
+	for _, name := range []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN} {
+		cfg, err := gan.DefaultFor(name)
+		if err != nil {
+			panic(err)
+		}
+		cfg.BatchSize = 8
+		switch f := cfg.Family.(type) {
+		case *dcgan.Config:
+			tinyNet(f)
+		case *infogan.Config:
+			tinyNet(&f.Config)
+			f.Info.QHidden = 16
+		case *cgan.Config:
+			tinyNet(&f.Config)
+			f.Condition = cgan.ConditionConcat
+		case *imagegan.Config:
+			f.GenChannels, f.DiscChannels, f.ResBlocks = imagegan.Widths{8}, imagegan.Widths{8}, 1
+		}
+		out[name] = cfg
+	}
+	return out
+}
+
+var testSet *data.Set
+
+func setup(t *testing.T) (compute.Backend, *data.Set) {
+	t.Helper()
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Finalize)
+	if testSet == nil {
+		set, err := data.Load("mnist", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		testSet = set.Subset(256)
+	}
+	return b, testSet
+}
+
+func newTrainer(t *testing.T, b compute.Backend, cfg gan.Config, set *data.Set) *gan.Trainer {
+	t.Helper()
+	tr, err := gan.NewTrainer(b, cfg, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// TestResumeIsExact: 2n steps in one Trainer and n steps, a checkpoint and n more in a fresh Trainer give the
+// same metrics, extras included (the drawn noise, codes and labels, the batches, a family's corruptions).
+func TestResumeIsExact(t *testing.T) {
+	b, set := setup(t)
+	const n = 2
+	for name, cfg := range families() {
+		t.Run(name, func(t *testing.T) {
+			whole := newTrainer(t, b, cfg, set)
+			var want []gan.StepMetrics
+			for range 2 * n {
+				m, err := whole.Step()
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, m)
+			}
+			dir := t.TempDir()
+			first := newTrainer(t, b, cfg, set)
+			for range n {
+				if _, err := first.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := gan.SaveCheckpoint(first.Store, dir); err != nil {
+				t.Fatal(err)
+			}
+			second := newTrainer(t, b, cfg, set)
+			if _, err := second.LoadCheckpoint(dir); err != nil {
+				t.Fatal(err)
+			}
+			if second.GlobalStep() != n {
+				t.Fatalf("resumed at step %d, want %d", second.GlobalStep(), n)
+			}
+			for i := n; i < 2*n; i++ {
+				m, err := second.Step()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(m, want[i]) {
+					t.Errorf("step %d: resumed %+v, uninterrupted %+v", i+1, m, want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestSeparateUpdates: a D-only update changes D (with its heads) and not G nor the global step; a G-only update
+// changes G and not D, and counts one step; a full step changes both.
+func TestSeparateUpdates(t *testing.T) {
+	b, set := setup(t)
+	for name, cfg := range families() {
+		t.Run(name, func(t *testing.T) {
+			tr := newTrainer(t, b, cfg, set)
+			if _, err := tr.Step(); err != nil { // creates every variable
+				t.Fatal(err)
+			}
+			snap := func() (g, d map[string][]float32) {
+				return storetest.Snapshot(tr.Store, gan.ScopeGenerator, false), storetest.Snapshot(tr.Store, gan.ScopeDiscriminator, false)
+			}
+			g0, d0 := snap()
+			if len(g0) == 0 || len(d0) == 0 {
+				t.Fatalf("no trainable variables under /generator (%d) or /discriminator (%d)", len(g0), len(d0))
+			}
+			if _, err := tr.TrainD(); err != nil {
+				t.Fatal(err)
+			}
+			g1, d1 := snap()
+			if c := storetest.Changed(g0, g1); c != 0 || storetest.Changed(d0, d1) == 0 || tr.GlobalStep() != 1 {
+				t.Errorf("a D-only update changed %d G and %d D variables, step %d; want 0, some, 1", c, storetest.Changed(d0, d1), tr.GlobalStep())
+			}
+			if _, err := tr.TrainG(); err != nil {
+				t.Fatal(err)
+			}
+			g2, d2 := snap()
+			if c := storetest.Changed(d1, d2); c != 0 || storetest.Changed(g1, g2) == 0 || tr.GlobalStep() != 2 {
+				t.Errorf("a G-only update changed %d D and %d G variables, step %d; want 0, some, 2", c, storetest.Changed(g1, g2), tr.GlobalStep())
+			}
+			if _, err := tr.Step(); err != nil {
+				t.Fatal(err)
+			}
+			g3, d3 := snap()
+			if storetest.Changed(g2, g3) == 0 || storetest.Changed(d2, d3) == 0 || tr.GlobalStep() != 3 {
+				t.Errorf("a step changed %d G and %d D variables, step %d", storetest.Changed(g2, g3), storetest.Changed(d2, d3), tr.GlobalStep())
+			}
+		})
+	}
+}
+
+// TestDivergenceNamesTheStep poisons D's weights with NaN: the next step fails, naming it, as a gan.DivergedError.
+func TestDivergenceNamesTheStep(t *testing.T) {
+	b, set := setup(t)
+	for name, cfg := range families() {
+		t.Run(name, func(t *testing.T) {
+			tr := newTrainer(t, b, cfg, set)
+			for range 2 {
+				if _, err := tr.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for v := range tr.Store.Scope("/" + gan.ScopeDiscriminator).IterVariables() {
+				if !v.Trainable || !strings.HasSuffix(v.Path(), "weights") {
+					continue
+				}
+				w := tensors.FromShape(v.Shape())
+				tensors.MutableFlatData(w, func(f []float32) {
+					for i := range f {
+						f[i] = float32(math.NaN())
+					}
+				})
+				if err := v.SetValue(w); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := tr.Step()
+			var div *gan.DivergedError
+			if err == nil || !strings.Contains(err.Error(), "diverged at step 3") || !asDiverged(err, &div) {
+				t.Errorf("error %v, want one saying the run diverged at step 3", err)
+			}
+		})
+	}
+}
+
+func asDiverged(err error, target **gan.DivergedError) bool {
+	d, ok := err.(*gan.DivergedError)
+	*target = d
+	return ok
+}
+
+// TestConfigAndExport: a config reads back as it was written, and an export samples what its run samples.
+func TestConfigAndExport(t *testing.T) {
+	b, set := setup(t)
+	for name, cfg := range families() {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, gan.ConfigFile)
+			if err := gan.WriteConfig(path, cfg); err != nil {
+				t.Fatal(err)
+			}
+			back, err := gan.ReadConfig(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := json.Marshal(cfg)
+			c, _ := json.Marshal(back)
+			if string(a) != string(c) || back.FamilyName() != name || gan.RunFamily(dir) != name {
+				t.Errorf("config round trip:\n%s\n%s", a, c)
+			}
+			tr := newTrainer(t, b, cfg, set)
+			for range 2 {
+				if _, err := tr.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			exp := filepath.Join(dir, "export")
+			expCfg, err := gan.Export(tr, exp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := gan.WriteConfig(filepath.Join(exp, gan.ConfigFile), expCfg); err != nil {
+				t.Fatal(err)
+			}
+			loaded, err := gan.LoadRun(b, exp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantLat, err := tr.Sample(6, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, gotLat, err := loaded.Sample(6, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(wantLat, gotLat) || len(got) != len(want) {
+				t.Fatalf("the export draws other inputs than its run")
+			}
+			for i := range want {
+				if math.Abs(float64(got[i]-want[i])) > 1e-4 {
+					t.Fatalf("pixel %d: run %g, export %g", i, want[i], got[i])
+				}
+			}
+			if loaded.GlobalStep() != 2 {
+				t.Errorf("export at step %d, want 2", loaded.GlobalStep())
+			}
+		})
+	}
+}

@@ -1,0 +1,292 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package gan
+
+import (
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// probe is a family made for checking the core's arithmetic: G is tanh of one zero-initialised bias per pixel
+// (so its first images are all 0), D's verdict is a·mean(x) + cond with a zero-initialised a (so its first
+// verdicts are the conditions), the real condition is the label, the fake one 1 and, with Wrong, the wrong
+// one -1. Its term "t" is mean(G(z))² + 3, in G's loss with weight TermG and in D's with TermD.
+type probe struct {
+	Side         int     `json:"probe_side"`
+	Wrong        bool    `json:"probe_wrong,omitempty"`
+	TermG, TermD float64 `json:"-"`
+	Adv          *AdvWeights
+}
+
+func (p *probe) Name() string                 { return "probe" }
+func (p *probe) Validate(*Config) error       { return nil }
+func (p *probe) Shape() Shape                 { return Shape{Input: 2, Height: p.Side, Width: p.Side, Channels: 1} }
+func (p *probe) ExportKeepsD() bool           { return true }
+func zeroInit(g *Graph, s shapes.Shape) *Node { return Zeros(g, s) }
+
+func (p *probe) Generator(scope *model.Scope, input *Node) *Node {
+	b := input.Shape().Dimensions[0]
+	bias := scope.WithInitializer(zeroInit).VariableWithShape("bias", shapes.Make(input.DType(), p.Side*p.Side)).NodeValue(input.Graph())
+	x := Add(Reshape(MulScalar(ReduceSum(input, -1), 0), b, 1), ExpandLeftToRank(bias, 2)) // [B, S·S]: reads its input, weighs it 0
+	return Tanh(Reshape(x, b, p.Side, p.Side, 1))
+}
+
+func (p *probe) Discriminator(scope *model.Scope, x, cond *Node) (out, features *Node) {
+	a := scope.WithInitializer(zeroInit).VariableWithShape("a", shapes.Make(x.DType())).NodeValue(x.Graph())
+	mean := ReduceMean(x, 1, 2, 3)
+	return Add(Mul(a, mean), cond), Reshape(mean, -1, 1)
+}
+
+func (p *probe) Batch(scope *model.Scope, d Data) Batch {
+	g, b := d.Images.Graph(), d.Batch()
+	dt := d.Images.DType()
+	batch := Batch{Input: scope.RandomNormal(g, shapes.Make(dt, b, 2)), Real: d.Images,
+		RealCond: ConvertDType(d.Labels, dt), FakeCond: Ones(g, shapes.Make(dt, b)), Adv: p.Adv}
+	if p.Wrong {
+		batch.WrongCond = Neg(Ones(g, shapes.Make(dt, b)))
+	}
+	return batch
+}
+
+func (p *probe) Terms(_ *model.Scope, _ Batch, fake Fake) []Term {
+	v := AddScalar(Square(ReduceAllMean(fake.Images)), 3)
+	return []Term{{Name: "t", Value: v, G: p.TermG, D: p.TermD}}
+}
+
+func (p *probe) Latent(n int, seed uint64) (Latent, error) {
+	return Latent{Z: tensors.MustCopyFlatData[float32](Noise(n, 2, seed)), Labels: make([]int, n), LabelKind: "probes"}, nil
+}
+
+func init() {
+	RegisterFamily("probe", func() Config { return CoreDefaults(&probe{Side: 4}) }, func() Family { return &probe{} })
+}
+
+// probeData is n 4×4 images, every label 2.
+func probeData(n int) *data.Set {
+	s := &data.Set{Name: "mnist", Split: "train", N: n, Height: 4, Width: 4, Channels: 1,
+		Images: make([]uint8, n*16), Labels: make([]uint8, n), ClassNames: make([]string, 10)}
+	for i := range s.Labels {
+		s.Labels[i] = 2
+	}
+	for i := range s.Images {
+		s.Images[i] = uint8(i * 37 % 256)
+	}
+	return s
+}
+
+// TestStepArithmetic checks the first step's losses against the formulas: the first verdicts are the
+// conditions (2 on real images, 1 on generated ones, -1 with the wrong condition), G's first images are 0.
+func TestStepArithmetic(t *testing.T) {
+	b := testBackend(t)
+	for _, c := range []struct {
+		name         string
+		fam          probe
+		smoothing    float64
+		wantD, wantG float64
+		extras       []string
+	}{
+		{"two pairs", probe{Side: 4}, 0, sp(-2) + sp(1), sp(-1) + 0, nil},
+		// Reed et al. 2016: log D(real, right) + ½[log(1 − D(real, wrong)) + log(1 − D(fake, right))].
+		{"three pairs", probe{Side: 4, Wrong: true}, 0, sp(-2) + 0.5*(sp(1)+sp(-1)), sp(-1), nil},
+		{"smoothing", probe{Side: 4}, 0.1, sp(2) - 0.9*2 + sp(1), sp(-1), nil},
+		{"terms", probe{Side: 4, TermG: 2, TermD: 0.5}, 0, sp(-2) + sp(1) + 0.5*3, sp(-1) + 2*3, []string{"g_adv", "t"}},
+		{"weights", probe{Side: 4, Adv: &AdvWeights{G: 0.25, D: 0.5}}, 0, 0.5 * (sp(-2) + sp(1)), 0.25 * sp(-1), nil},
+	} {
+		cfg := CoreDefaults(&c.fam)
+		cfg.BatchSize, cfg.LabelSmoothing, cfg.GenEMA = 8, c.smoothing, 0
+		tr, err := NewTrainer(b, cfg, probeData(32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := tr.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(m.DLoss-c.wantD) > 1e-5 || math.Abs(m.GLoss-c.wantG) > 1e-5 {
+			t.Errorf("%s: D loss %.6f, G loss %.6f; want %.6f and %.6f", c.name, m.DLoss, m.GLoss, c.wantD, c.wantG)
+		}
+		if sig := 1 / (1 + math.Exp(-2)); math.Abs(m.DReal-sig) > 1e-5 || math.Abs(m.DFake-1/(1+math.Exp(-1))) > 1e-5 {
+			t.Errorf("%s: D(x) %g, D(G(z)) %g: want σ(2) and σ(1)", c.name, m.DReal, m.DFake)
+		}
+		if c.extras != nil {
+			if len(m.Extra) != len(c.extras) || math.Abs(m.Extra["t"]-3) > 1e-6 || math.Abs(m.Extra["g_adv"]-sp(-1)) > 1e-5 {
+				t.Errorf("%s: extras %v, want g_adv = softplus(-1) and t = 3", c.name, m.Extra)
+			}
+		} else if _, ok := m.Extra["g_adv"]; ok {
+			t.Errorf("%s: g_adv reported without terms in G's loss", c.name)
+		}
+	}
+}
+
+// TestConfigJSON: a config is one flat object with the family's name and fields beside the core's, read back
+// into the same family; a family may not reuse a core field; older forms name their family.
+func TestConfigJSON(t *testing.T) {
+	cfg := CoreDefaults(&probe{Side: 6, Wrong: true})
+	cfg.Steps = 77
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flat map[string]any
+	if err := json.Unmarshal(b, &flat); err != nil || flat["family"] != "probe" || flat["probe_side"] != 6.0 || flat["steps"] != 77.0 {
+		t.Fatalf("config JSON %s (%v)", b, err)
+	}
+	var back Config
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := back.Family.(*probe); !ok || p.Side != 6 || !p.Wrong || back.Steps != 77 || back.String() != cfg.String() {
+		t.Errorf("read back %+v (%+v)", back, back.Family)
+	}
+	// An older form lacking a core field takes the family's default; a missing family field is zero.
+	if err := json.Unmarshal([]byte(`{"family": "probe", "seed": 3}`), &back); err != nil || back.Seed != 3 ||
+		back.Loss != LossNonSaturating || back.GenEMA != 0.999 || back.Family.(*probe).Side != 0 {
+		t.Errorf("a short config: %+v, %v", back, err)
+	}
+	for _, c := range []struct{ json, family string }{
+		{`{"model": "dcgan", "info": {}}`, "dcgan"},
+		{`{"model": "gan"}`, "gan"},
+		{`{"model": "dcgan", "info": {"categorical": [10]}}`, "infogan"},
+		{`{"model": "dcgan", "info": {"continuous": 2}}`, "infogan"},
+		{`{"model": "dcgan", "classes": 10, "condition": "concat"}`, "cgan"},
+		{`{"family": "pix2pix", "gen_channels": 32}`, "pix2pix"},
+	} {
+		if got, err := familyOf([]byte(c.json)); err != nil || got != c.family {
+			t.Errorf("%s: family %q (%v), want %q", c.json, got, err, c.family)
+		}
+	}
+	for _, bad := range []string{`{"steps": 3}`, `[1, 2]`, `{"family": "stylegan"}`} {
+		if err := json.Unmarshal([]byte(bad), &back); err == nil {
+			t.Errorf("%s was read as a config", bad)
+		}
+	}
+	clash := CoreDefaults(&clashing{Seed: 1})
+	if _, err := json.Marshal(clash); err == nil || !strings.Contains(err.Error(), `"seed"`) {
+		t.Errorf("a family reusing the core's \"seed\": %v", err)
+	}
+	nan := CoreDefaults(&probe{Side: 4})
+	nan.LearningRateD = math.Inf(1)
+	if err := nan.Validate(); err == nil || !strings.Contains(err.Error(), "finite") {
+		t.Errorf("an infinite learning rate: %v", err)
+	}
+}
+
+type clashing struct {
+	probe
+	Seed int `json:"seed"`
+}
+
+// TestMetricsJSON: an entry is flat, its extras beside the core's fields, and reads back; the history of a
+// run written before (InfoGAN's info_bound, pix2pix's l1) reads its extras by name.
+func TestMetricsJSON(t *testing.T) {
+	e := MetricsEntry{Step: 50, DLoss: 1.5, GLoss: 0.5, DReal: 0.7, DFake: 0.3, Extra: map[string]float64{"l1": 0.25}}
+	b, err := json.Marshal(e)
+	if err != nil || string(b) != `{"d_fake":0.3,"d_loss":1.5,"d_real":0.7,"g_loss":0.5,"l1":0.25,"step":50}` {
+		t.Fatalf("entry JSON %s (%v)", b, err)
+	}
+	var back MetricsEntry
+	if err := json.Unmarshal(b, &back); err != nil || back.Step != 50 || back.Extra["l1"] != 0.25 || back.DFake != 0.3 {
+		t.Errorf("read back %+v (%v)", back, err)
+	}
+	var h History
+	old := `{"config": {"model": "dcgan"}, "history": [{"step": 50, "d_loss": 1, "g_loss": 2, "d_real": 0.5, "d_fake": 0.4, "info_bound": 2.1}],
+		"training_seconds": 12, "steps_per_sec": 4}`
+	if err := json.Unmarshal([]byte(old), &h); err != nil || len(h.History) != 1 || h.Seconds != 12 {
+		t.Fatalf("an older metrics.json: %+v, %v", h, err)
+	}
+	if steps, v := h.Series("info_bound"); len(v) != 1 || v[0] != 2.1 || steps[0] != 50 {
+		t.Errorf("info_bound series %v %v", steps, v)
+	}
+	if names := h.ExtraNames(); len(names) != 1 || names[0] != "info_bound" {
+		t.Errorf("extras %v", names)
+	}
+	if _, err := json.Marshal(MetricsEntry{Extra: map[string]float64{"d_loss": 1}}); err == nil {
+		t.Error("an extra named d_loss was accepted")
+	}
+}
+
+// TestRunOfAFamily trains, exports, reloads and samples a probe run through the core alone, and writes its
+// samples as IDX with their side file.
+func TestRunOfAFamily(t *testing.T) {
+	b := testBackend(t)
+	dir := t.TempDir()
+	cfg := CoreDefaults(&probe{Side: 4})
+	cfg.BatchSize, cfg.Steps, cfg.CheckpointEvery, cfg.SampleEvery = 4, 3, 1, 2
+	if _, err := Train(t.Context(), b, cfg, RunOptions{Dir: dir, LogEvery: 1, Set: probeData(16)}); err != nil {
+		t.Fatal(err)
+	}
+	if RunFamily(dir) != "probe" {
+		t.Errorf("RunFamily %q", RunFamily(dir))
+	}
+	h, err := ReadMetrics(dir)
+	if err != nil || len(h.History) != 3 || h.History[2].Extra["t"] == 0 {
+		t.Fatalf("history %+v, %v", h, err)
+	}
+	tr, err := LoadRun(b, dir)
+	if err != nil || tr.GlobalStep() != 3 {
+		t.Fatalf("LoadRun: %v at step %d", err, tr.GlobalStep())
+	}
+	images, lat, err := tr.Sample(5, 1)
+	if err != nil || len(images) != 5*16 || len(lat.Labels) != 5 {
+		t.Fatalf("Sample: %d values, %v", len(images), err)
+	}
+	path := filepath.Join(dir, "s.idx")
+	side, err := WriteSamplesIDX(path, images, 5, tr.Config.Family.Shape(), lat)
+	if err != nil || side != path+".probes" {
+		t.Fatalf("WriteSamplesIDX: %q, %v", side, err)
+	}
+	idx, err := data.ReadIDXFile(path)
+	if err != nil || len(idx.Dims) != 3 || idx.Dims[0] != 5 || idx.Dims[1] != 4 {
+		t.Errorf("samples idx %v, %v", idx, err)
+	}
+	if _, err := tr.Discriminate(images, 5, func(first, m, batch int) *tensors.Tensor {
+		return tensors.FromShape(shapes.Make(dtypes.Float32, batch))
+	}); err != nil {
+		t.Errorf("Discriminate: %v", err)
+	}
+	if _, err := Train(t.Context(), b, DefaultConfigForTest(), RunOptions{Dir: dir, Resume: true}); err == nil ||
+		!strings.Contains(err.Error(), "holds a probe run") {
+		t.Errorf("resuming a probe run as another family: %v", err)
+	}
+}
+
+// DefaultConfigForTest is a config of another family than probe.
+func DefaultConfigForTest() Config { return CoreDefaults(&clashing{}) }
+
+func (c *clashing) Name() string { return "clash" }
+
+// TestDiscriminatorLossFor: one negative is the two-player loss; two average their fake parts.
+func TestDiscriminatorLossFor(t *testing.T) {
+	b := testBackend(t)
+	exec := model.MustNewExec(b, model.NewStore(), func(_ *model.Scope, g *Graph) []*Node {
+		r := Const(g, []float32{2, -1})
+		f := Const(g, []float32{0.5, 1})
+		w := Const(g, []float32{-3, 0})
+		return []*Node{
+			DiscriminatorLossFor(LossNonSaturating, r, []*Node{f}, 0),
+			DiscriminatorLossFor(LossNonSaturating, r, []*Node{f, w}, 0),
+			DiscriminatorLossFor(LossHinge, r, []*Node{f, w}, 0),
+			DiscriminatorLossFor(LossWGANGP, r, []*Node{f, w}, 0),
+		}
+	})
+	out := exec.MustCall()
+	realPart := (sp(-2) + sp(1)) / 2
+	fakePart, wrongPart := (sp(0.5)+sp(1))/2, (sp(-3)+sp(0))/2
+	want := []float64{realPart + fakePart, realPart + (fakePart+wrongPart)/2,
+		(0.0+2)/2 + ((1.5+2)/2+(0.0+1)/2)/2, ((0.5+1)/2+(-3.0+0)/2)/2 - (2.0-1)/2}
+	for i, o := range out {
+		if got := float64(tensors.ToScalar[float32](o)); math.Abs(got-want[i]) > 1e-5 {
+			t.Errorf("case %d: %g, want %g", i, got, want[i])
+		}
+	}
+}
