@@ -3,9 +3,13 @@
 package cgan
 
 import (
+	"math"
+
+	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/eval"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/pkg/errors"
 )
 
 // Report is what Evaluate measures: the samples' scores, and how often a sample is of the class asked for.
@@ -32,4 +36,69 @@ func Evaluate(t *gan.Trainer, n int, seed uint64) (*Report, error) {
 	}
 	rep.Conditional, err = clf.ConditionalScores(flat, n, lat.Labels)
 	return rep, err
+}
+
+// LabelTable is what a conditional D says of real images under every label: Prob[d][y] is the mean of σ(D(x, y))
+// over the real images x of digit d given label y. D has learned the pairs when the right label (the
+// diagonal) is the one it believes most.
+type LabelTable struct {
+	Prob [][]float64 `json:"prob"`
+	// Right and Wrong are the means of the table on and off the diagonal.
+	Right, Wrong float64
+	// Rank[d] is the right label's rank among the labels of digit d (1: D's favourite).
+	Rank []int
+}
+
+// LabelVerdicts asks a conditional run's D about the first n images of set under each label in turn.
+func LabelVerdicts(t *gan.Trainer, set *data.Set, n int) (*LabelTable, error) {
+	c, ok := t.Config.Family.(*Config)
+	if !ok {
+		return nil, errors.Errorf("cgan: not a conditional GAN run: %s", t.Config.FamilyName())
+	}
+	if n <= 0 {
+		return nil, errors.Errorf("cgan: LabelVerdicts needs n > 0 images, got %d", n)
+	}
+	n = min(n, set.N)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	images := set.ImagesFloat(idx)
+	k := c.Classes
+	tab := &LabelTable{Prob: make([][]float64, k), Rank: make([]int, k)}
+	counts := make([]int, k)
+	for i := range n {
+		counts[set.Labels[i]]++
+	}
+	for d := range tab.Prob {
+		tab.Prob[d] = make([]float64, k)
+	}
+	for y := range k {
+		labels := make([]int, n)
+		for i := range labels {
+			labels[i] = y
+		}
+		out, err := Discriminate(t, images, labels)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range out {
+			d := int(set.Labels[i])
+			tab.Prob[d][y] += 1 / (1 + math.Exp(-v)) / float64(counts[d])
+		}
+	}
+	for d := range k {
+		tab.Rank[d] = 1
+		for y := range k {
+			if d == y {
+				tab.Right += tab.Prob[d][y] / float64(k)
+			} else {
+				tab.Wrong += tab.Prob[d][y] / float64(k*(k-1))
+			}
+			if tab.Prob[d][y] > tab.Prob[d][d] {
+				tab.Rank[d]++
+			}
+		}
+	}
+	return tab, nil
 }

@@ -93,6 +93,26 @@ func (c *Config) LatentLabels(labels []int, seed uint64) (gan.Latent, error) {
 	return gan.Latent{Z: z, Labels: labels, LabelKind: "labels"}, nil
 }
 
+// SoftLatent is G's input for noise rows and label vectors of Classes weights each: a one-hot vector asks for
+// a class, a mix of two (1-s, s) walks from one class to the other.
+func (c *Config) SoftLatent(noise, labels [][]float32) ([]float32, error) {
+	if len(noise) != len(labels) {
+		return nil, errors.Errorf("cgan: %d noise rows and %d label vectors", len(noise), len(labels))
+	}
+	z := make([]float32, 0, len(noise)*c.Shape().Input)
+	for i := range noise {
+		if len(noise[i]) != c.LatentDim || len(labels[i]) != c.Classes {
+			return nil, errors.Errorf("cgan: row %d has %d noise numbers and %d label weights, want %d and %d",
+				i, len(noise[i]), len(labels[i]), c.LatentDim, c.Classes)
+		}
+		z = append(append(z, noise[i]...), labels[i]...)
+	}
+	return z, nil
+}
+
+// OneHotLabel is label y among classes as a label vector for SoftLatent.
+func OneHotLabel(y, classes int) []float32 { return gan.AppendOneHot(nil, y, classes) }
+
 // SampleLabels generates one image per requested label, from noise drawn with seed (flat [n·H·W·C]).
 func SampleLabels(t *gan.Trainer, labels []int, seed uint64) ([]float32, error) {
 	c, ok := t.Config.Family.(*Config)

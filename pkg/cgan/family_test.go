@@ -115,3 +115,40 @@ func TestConditionalGAN(t *testing.T) {
 		t.Errorf("7 classes on MNIST: %v", err)
 	}
 }
+
+// TestLabelVerdicts asks the committed pretrained/cgan-mnist's D about real digits under every label: it must
+// believe the right label more than the wrong ones.
+func TestLabelVerdicts(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	tr, err := gan.LoadRun(b, "../../pretrained/cgan-mnist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := data.Load("mnist", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := LabelVerdicts(tr, test, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top3 := 0
+	for d, row := range tab.Prob {
+		if len(row) != 10 || tab.Rank[d] < 1 || tab.Rank[d] > 10 {
+			t.Fatalf("digit %d: row %v, rank %d", d, row, tab.Rank[d])
+		}
+		if tab.Rank[d] <= 3 {
+			top3++
+		}
+	}
+	if tab.Right <= tab.Wrong || top3 < 5 {
+		t.Errorf("mean D(x, y): right %.3f, wrong %.3f; right label in the top 3 for %d digits", tab.Right, tab.Wrong, top3)
+	}
+	if _, err := LabelVerdicts(tr, test, 0); err == nil {
+		t.Error("LabelVerdicts with n = 0 gave a table") // a table of zeros is no answer
+	}
+}

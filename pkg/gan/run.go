@@ -122,13 +122,18 @@ type History struct {
 
 // ReadMetrics reads a run's metrics.json.
 func ReadMetrics(runDir string) (History, error) {
+	return ReadMetricsFile(filepath.Join(runDir, MetricsFile))
+}
+
+// ReadMetricsFile reads a metrics.json (or a copy of one kept under another name).
+func ReadMetricsFile(path string) (History, error) {
 	var h History
-	b, err := os.ReadFile(filepath.Join(runDir, MetricsFile))
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return h, errors.Wrapf(err, "gan: reading the run's history")
 	}
 	if err := json.Unmarshal(b, &h); err != nil {
-		return h, errors.Wrapf(err, "gan: %s is not a valid %s", filepath.Join(runDir, MetricsFile), MetricsFile)
+		return h, errors.Wrapf(err, "gan: %s is not a valid %s", path, MetricsFile)
 	}
 	return h, nil
 }

@@ -146,7 +146,7 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 		// ---- The losses, both built before either update: both gradients at the same weights ----
 		zero := ScalarZero(g, fake.DType())
 		dLoss, gLoss, dReal := zero, zero, zero
-		dFake := meanOutput(cfg.Loss, fakeOut)
+		dFake := MeanOutput(cfg.Loss, fakeOut)
 		adv := AdvWeights{G: 1, D: 1}
 		if b.Adv != nil {
 			adv = *b.Adv
@@ -181,7 +181,7 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 					dLoss = Add(dLoss, MulScalar(term.Value, term.D))
 				}
 			}
-			dReal = meanOutput(cfg.Loss, realOut)
+			dReal = MeanOutput(cfg.Loss, realOut)
 		}
 		for _, term := range terms {
 			if term.Name != "" {
@@ -215,9 +215,13 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 	}
 }
 
-// meanOutput is the mean of D's output, as a probability for the sigmoid losses.
-func meanOutput(loss string, out *Node) *Node {
-	if loss == LossNonSaturating || loss == LossMinimax {
+// IsSigmoidLoss reports whether D's output is a logit for the named loss: ns and minimax.
+func IsSigmoidLoss(loss string) bool { return loss == LossNonSaturating || loss == LossMinimax }
+
+// MeanOutput is the mean of D's output (no gradient), as a probability σ(logit) for the sigmoid losses (ns,
+// minimax), as it is for the others: the D(x) and D(G(z)) a progress line reports.
+func MeanOutput(loss string, out *Node) *Node {
+	if IsSigmoidLoss(loss) {
 		out = Sigmoid(out)
 	}
 	return ReduceAllMean(StopGradient(out))

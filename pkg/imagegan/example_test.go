@@ -39,3 +39,14 @@ func ExampleUpsampleBilinear() {
 	// nearest:  [-1 -1 1 1]
 	// bilinear: [-1 -0.5 0.5 1]
 }
+
+// SRGAN's generator reads a 14×14 digit (×2) and makes a 28×28 one; its losses weigh the adversarial term 10⁻³.
+func ExampleDefaultConfig() {
+	cfg := imagegan.DefaultConfig(imagegan.FamilySRGAN)
+	s := cfg.Family.Shape()
+	fmt.Println(cfg.Family)
+	fmt.Printf("G reads %d values, makes %dx%dx%d\n", s.Input, s.Height, s.Width, s.Channels)
+	// Output:
+	// srgan (14x14 to 28x28 (x2), content 0.01, pixel 1, adversarial 0.001)
+	// G reads 196 values, makes 28x28x1
+}

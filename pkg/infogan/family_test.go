@@ -240,3 +240,32 @@ func TestEvalBatches(t *testing.T) {
 		t.Errorf("image %d: code %d and D %g alone, %d and %g in a batch", k, code1[0], d1[0], codes[k], d[k])
 	}
 }
+
+// TestSweep summarises the committed sweep: per setting, the best, median and worst of its runs.
+func TestSweep(t *testing.T) {
+	s, err := ReadSweep("../../pretrained/infogan-mnist/sweep.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := s.Settings(0.95)
+	total := 0
+	for _, st := range sum {
+		total += st.Runs
+		if st.Worst > st.Median || st.Median > st.Best {
+			t.Errorf("setting %+v: worst ≤ median ≤ best fails", st)
+		}
+	}
+	if total != len(s.Runs) || len(sum) < 2 {
+		t.Fatalf("%d runs in %d settings, the sweep has %d", total, len(sum), len(s.Runs))
+	}
+	// The pretrained run (λ_cont 1, batch 64, seed 5) is the best of its setting: 98.70%.
+	for _, st := range sum {
+		if st.LambdaCont == 1 && st.Batch == 64 && (math.Abs(st.Best-0.987) > 5e-4 || st.AtOrAbove < 1) {
+			t.Errorf("λ_cont 1 batch 64: best %g, %d at or above 95%%", st.Best, st.AtOrAbove)
+		}
+	}
+	toy := &Sweep{Runs: []SweepRun{{Batch: 1, Generated: 0.5}, {Batch: 1, Generated: 0.9}, {Batch: 1, Generated: 0.7}, {Batch: 2, Generated: 1}}}
+	if got := toy.Settings(0.8); len(got) != 2 || got[0].Median != 0.7 || got[0].AtOrAbove != 1 || got[1].Runs != 1 {
+		t.Errorf("toy sweep: %+v", got)
+	}
+}

@@ -161,47 +161,14 @@ func (t *GAN) networks(scope *model.Scope) (g, d func(*Node) *Node) {
 	return g, d
 }
 
-// discriminatorLoss is the config's loss for D (pkg/gan), with WGAN-GP's gradient penalty.
+// discriminatorLoss is the config's loss for D (pkg/gan's, by name), with WGAN-GP's gradient penalty.
 func (t *GAN) discriminatorLoss(scope *model.Scope, d func(*Node) *Node, real, fake, realOut, fakeOut *Node) *Node {
-	switch t.Config.Loss {
-	case gan.LossLeastSquares:
-		return gan.LeastSquaresDiscriminatorLoss(realOut, fakeOut)
-	case gan.LossHinge:
-		return gan.HingeDiscriminatorLoss(realOut, fakeOut)
-	case gan.LossWGANGP:
+	loss := gan.DiscriminatorLossFor(t.Config.Loss, realOut, []*Node{fakeOut}, 0)
+	if t.Config.Loss == gan.LossWGANGP {
 		eps := scope.RandomUniform(real.Graph(), shapes.Make(real.DType(), real.Shape().Dimensions[0]))
-		gp := gan.GradientPenalty(d, real, fake, eps)
-		return Add(gan.WassersteinCriticLoss(realOut, fakeOut), MulScalar(gp, t.Config.GPWeight))
+		loss = Add(loss, MulScalar(gan.GradientPenalty(d, real, fake, eps), t.Config.GPWeight))
 	}
-	return gan.DiscriminatorLoss(realOut, fakeOut, 0)
-}
-
-// generatorLoss is the config's loss for G (pkg/gan).
-func (t *GAN) generatorLoss(fakeOut *Node) *Node {
-	switch t.Config.Loss {
-	case gan.LossMinimax:
-		return gan.MinimaxGeneratorLoss(fakeOut)
-	case gan.LossLeastSquares:
-		return gan.LeastSquaresGeneratorLoss(fakeOut)
-	case gan.LossWGANGP:
-		return gan.WassersteinGeneratorLoss(fakeOut)
-	case gan.LossHinge:
-		return gan.HingeGeneratorLoss(fakeOut)
-	}
-	return gan.NonSaturatingGeneratorLoss(fakeOut)
-}
-
-// sigmoidLoss reports whether D's output is a logit.
-func (t *GAN) sigmoidLoss() bool {
-	return t.Config.Loss == gan.LossNonSaturating || t.Config.Loss == gan.LossMinimax
-}
-
-// meanOutput is the mean of D's output, as a probability for the sigmoid losses.
-func (t *GAN) meanOutput(out *Node) *Node {
-	if t.sigmoidLoss() {
-		out = Sigmoid(out)
-	}
-	return ReduceAllMean(StopGradient(out))
+	return loss
 }
 
 // updateD builds one update of D on a real and a generated batch (the generated one must not carry gradients
@@ -210,7 +177,7 @@ func (t *GAN) updateD(scope *model.Scope, d func(*Node) *Node, real, fake *Node)
 	realOut, fakeOut := d(real), d(fake)
 	loss = t.discriminatorLoss(scope, d, real, fake, realOut, fakeOut)
 	t.dOpt.UpdateGraph(scope.Store().Scope("/"+gan.ScopeDiscriminator), loss.Graph(), loss)
-	return loss, t.meanOutput(realOut), t.meanOutput(fakeOut)
+	return loss, gan.MeanOutput(t.Config.Loss, realOut), gan.MeanOutput(t.Config.Loss, fakeOut)
 }
 
 // stepGraph is one step of Goodfellow et al.'s algorithm 1: DSteps updates of D, each on its own real batch
@@ -231,7 +198,7 @@ func (t *GAN) stepGraph(scope *model.Scope, real *Node) []*Node {
 		dLoss, dReal, dFake = t.updateD(scope, D, realK, StopGradient(G(noise())))
 	}
 	// ---- Train the generator ---- D's variables now hold their updated values: G plays against the new D.
-	gLoss := t.generatorLoss(D(G(noise())))
+	gLoss := gan.GeneratorLossFor(t.Config.Loss, D(G(noise())))
 	t.gOpt.UpdateGraph(store.Scope("/"+gan.ScopeGenerator), g, gLoss)
 	globalStep.SetNodeValue(AddScalar(step0, 1)) // each optimizer added one: a step counts once
 	return []*Node{dLoss, gLoss, dReal, dFake}
@@ -517,7 +484,7 @@ func (t *GAN) evaluate(exec *model.Exec, pts [][]float64, inDim, outDim int) ([]
 // "minimax"), to compare with OptimalD; the raw score for the others.
 func (t *GAN) Discriminator(xs [][]float64) ([]float64, error) {
 	out, err := t.Logits(xs)
-	if err != nil || !t.sigmoidLoss() {
+	if err != nil || !gan.IsSigmoidLoss(t.Config.Loss) {
 		return out, err
 	}
 	for i, l := range out {
@@ -534,7 +501,7 @@ func (t *GAN) Discriminator(xs [][]float64) ([]float64, error) {
 // computed from the logits as log σ(l) = -softplus(-l) and log(1 - σ(l)) = -softplus(l). It is at most
 // V(D*, G) = -log 4 + 2·JSD(p_data ‖ p_g), with equality when D = D*. Only for the sigmoid losses.
 func (t *GAN) Value(n int) (float64, error) {
-	if !t.sigmoidLoss() {
+	if !gan.IsSigmoidLoss(t.Config.Loss) {
 		return 0, errors.Errorf("toy: V(D, G) needs D to be a probability: loss %q has no sigmoid", t.Config.Loss)
 	}
 	rng := NewRand(uint64(t.Config.Seed) + 0x5eed)
