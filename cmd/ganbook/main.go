@@ -2,15 +2,15 @@
 
 // Command ganbook trains, samples, scores and benchmarks the GANs of the ganbook notebooks.
 //
-//	ganbook train dcgan [flags]     train a DCGAN (or gan, classifier) with progress, checkpoints and samples
+//	ganbook train FAMILY [flags]    train gan, dcgan, infogan, cgan, pix2pix, srgan (or the scoring classifier)
 //	ganbook sample --run DIR ...    write samples as a PNG grid or an IDX file
 //	ganbook eval --run DIR [--json] score samples with the dataset's classifier
 //	ganbook backend                 print the compute backend GOMLX_BACKEND selects (default: pure Go)
 //	ganbook bench conv [--json]     time pkg/nn's convolutions against GoMLX's native ones and the MatMul rate
 //	ganbook data [--dataset mnist]  load a dataset and print what it holds
 //
-// Every command takes -h for its flags. All the work is done by the packages under pkg/; this command only
-// parses flags and prints.
+// Every command takes -h for its flags. All the work is done by the packages under pkg/ (pkg/gan's core and one
+// package per family); this command only parses flags and prints.
 package main
 
 import (

@@ -24,7 +24,8 @@ type Variable struct {
 // learning rate), and the number of values they hold.
 func Parameters(store *model.Store, network string) (params []Variable, total int) {
 	for v := range store.Scope("/" + network).IterVariables() {
-		if strings.Contains(v.Scope(), "Optimizer") || strings.Contains(v.Scope(), "/optimizers") {
+		inside := v.Scope() == "/"+network || strings.HasPrefix(v.Scope(), "/"+network+"/")
+		if !inside || strings.Contains(v.Scope(), "Optimizer") || strings.Contains(v.Scope(), "/optimizers") {
 			continue
 		}
 		params = append(params, Variable{Path: v.Path(), Shape: v.Shape()})
@@ -75,6 +76,17 @@ func (a *Averager) Mean(step int64) MetricsEntry {
 func (h History) PlotSeries(metric, name string) viz.Series {
 	x, y := h.Series(metric)
 	return viz.Series{Name: name, X: x, Y: y}
+}
+
+// Until is the history up to step.
+func (h History) Until(step int64) History {
+	out := History{Seconds: h.Seconds, StepsPerSec: h.StepsPerSec}
+	for _, e := range h.History {
+		if e.Step <= step {
+			out.History = append(out.History, e)
+		}
+	}
+	return out
 }
 
 // GridOf generates the rows×cols images of the flat inputs z (row by row) and draws them as a labelled grid

@@ -37,7 +37,9 @@
 //	L_G   = w_c·l_φ + w_p·l_MSE + 10⁻³·l_adv,     L_D = -log D(y) - log(1 - D(G(x)))
 //
 // Both use Adam with learning rate 2e-4 and β1 = 0.5, one optimizer per network over its own scope, one D and
-// one G update per step (pkg/gan's two-optimizer step), N(0, 0.02) initial weights.
+// one G update per step, N(0, 0.02) initial weights: they are families on pkg/gan's core (family.go says what
+// each changes: G's input image made on the host from the real one, D's pairs, the reconstruction terms and
+// the weights of the adversarial losses).
 //
 // # Evaluation
 //
@@ -51,7 +53,7 @@
 // Usage:
 //
 //	cfg := imagegan.DefaultConfig(imagegan.FamilySRGAN)
-//	t, err := imagegan.Train(ctx, b, cfg, imagegan.RunOptions{Dir: "runs/srgan"})
+//	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: "runs/srgan"})
 //	...
 //	rep, err := imagegan.Evaluate(t, 1000) // rep.Model.PSNR, rep.Baselines[1].PSNR (bilinear), ...
 //

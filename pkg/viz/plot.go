@@ -187,6 +187,18 @@ type Histogram struct {
 // density axis as they are; scale a curve yourself to compare it with densities of another size.
 // Colours follow the palette: the histograms first, then the curves. The x range is opts.XRange if set, else
 // that of the samples and the curves; the y range is opts.YRange if set, else from 0 to the highest bar or curve.
+// CountsHistogram is a histogram of a class histogram: counts[k] samples at x = k (pkg/eval's class histogram
+// of generated or real images, drawn with Bins 10 over [-0.5, 9.5]).
+func CountsHistogram(name string, counts []int) Histogram {
+	h := Histogram{Name: name}
+	for k, n := range counts {
+		for range n {
+			h.Samples = append(h.Samples, float64(k))
+		}
+	}
+	return h
+}
+
 // SampleFunc turns a formula into a curve.
 func HistogramSVG(title string, hists []Histogram, curves []Series, opts PlotOptions) string {
 	width, height := opts.size()

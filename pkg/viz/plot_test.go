@@ -191,3 +191,10 @@ func TestSampleFunc(t *testing.T) {
 		t.Errorf("SampleFunc = %v %v", s.X, s.Y)
 	}
 }
+
+func TestCountsHistogram(t *testing.T) {
+	h := CountsHistogram("c", []int{2, 0, 1})
+	if h.Name != "c" || len(h.Samples) != 3 || h.Samples[0] != 0 || h.Samples[1] != 0 || h.Samples[2] != 2 {
+		t.Errorf("CountsHistogram: %+v", h)
+	}
+}
