@@ -45,8 +45,20 @@ func TestTrainSampleExport(t *testing.T) {
 	if _, err := ganbook(t, append([]string{"train", "dcgan", "--steps", "4"}, common...)...); err == nil || !strings.Contains(err.Error(), "--resume") {
 		t.Errorf("training into an existing run: %v, want an error suggesting --resume", err)
 	}
+	// Resume is explicit: a flag that would change a stored setting is refused with what differs, another
+	// family is refused, and the same flags again (the stored values) are fine.
+	if _, err := ganbook(t, append([]string{"train", "dcgan", "--steps", "6", "--resume", "--lr-g", "1e-3", "--latent", "50"}, common...)...); err == nil ||
+		!strings.Contains(err.Error(), "learning_rate_g (stored 0.0002, asked 0.001)") || !strings.Contains(err.Error(), "latent_dim (stored 100, asked 50)") {
+		t.Errorf("resume with other settings: %v", err)
+	}
+	if _, err := ganbook(t, "train", "infogan", "--out", runDir, "--resume"); err == nil || !strings.Contains(err.Error(), "holds a dcgan run") {
+		t.Errorf("resume as another family: %v", err)
+	}
 	if out, err := ganbook(t, append([]string{"train", "dcgan", "--steps", "6", "--resume"}, common...)...); err != nil || !strings.Contains(out, "done: 6 steps") {
 		t.Errorf("resume: %v\n%s", err, out)
+	}
+	if out, err := ganbook(t, "train", "dcgan", "--out", runDir, "--resume"); err != nil || !strings.Contains(out, "done: 6 steps") {
+		t.Errorf("resume without --steps keeps the stored total 6: %v\n%s", err, out)
 	}
 	idxPath := filepath.Join(dir, "s.idx")
 	if _, err := ganbook(t, "sample", "--run", runDir, "--n", "5", "--format", "idx", "--out", idxPath); err != nil {

@@ -22,19 +22,15 @@ type Report struct {
 // classifier's scores, the conditional accuracy (samples the classifier assigns to the requested label), per
 // class, and each class's Fréchet distance to its test images.
 func Evaluate(t *gan.Trainer, n int, seed uint64) (*Report, error) {
-	clf, err := eval.LoadClassifier(t.Backend, t.Config.Dataset)
+	if _, ok := t.Config.Family.(*Config); !ok {
+		return nil, errors.Errorf("cgan: not a conditional GAN run: %s", t.Config.FamilyName())
+	}
+	s, err := dcgan.ScoreSamples(t, n, seed)
 	if err != nil {
 		return nil, err
 	}
-	flat, lat, err := t.Sample(n, seed)
-	if err != nil {
-		return nil, err
-	}
-	rep := &Report{Report: dcgan.Report{Dataset: t.Config.Dataset, Step: t.GlobalStep()}}
-	if rep.Samples, err = clf.Score(flat, n); err != nil {
-		return nil, err
-	}
-	rep.Conditional, err = clf.ConditionalScores(flat, n, lat.Labels)
+	rep := &Report{Report: s.Report}
+	rep.Conditional, err = s.Classifier.ConditionalScores(s.Images, n, s.Latent.Labels)
 	return rep, err
 }
 

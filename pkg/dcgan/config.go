@@ -109,10 +109,11 @@ func (c *Config) ValidateNetworks() error {
 		return bad("disc_dropout and leaky_slope must be in [0, 1)")
 	case c.BNMomentum < 0 || c.BNMomentum >= 1 || c.BNEpsilon <= 0 || c.InitStd <= 0:
 		return bad("bn_momentum must be in [0, 1), bn_epsilon and init_std positive")
-	case c.Lowering != "" && c.Lowering != "auto" && c.Lowering != "native" && c.Lowering != "patches":
-		return bad("unknown lowering %q: use auto, native or patches", c.Lowering)
 	case c.GenHidden < 0 || c.DiscHidden < 0 || c.GenHidden > 1<<16 || c.DiscHidden > 1<<16:
 		return bad("gen_hidden and disc_hidden must be in 0..%d", 1<<16)
+	}
+	if _, err := nn.ParseLowering(c.Lowering); err != nil {
+		return bad("%v", err)
 	}
 	for _, ch := range append(append([]int{}, c.GenChannels...), c.DiscChannels...) {
 		if ch <= 0 || ch > MaxChannels {
@@ -141,13 +142,8 @@ func (c *Config) ValidateNetworks() error {
 	return nil
 }
 
-// ConvLowering is the pkg/nn lowering the config selects.
+// ConvLowering is the pkg/nn lowering the config selects (Validate has checked the name).
 func (c *Config) ConvLowering() nn.Lowering {
-	switch c.Lowering {
-	case "native":
-		return nn.Native
-	case "patches":
-		return nn.Patches
-	}
-	return nn.Auto
+	l, _ := nn.ParseLowering(c.Lowering)
+	return l
 }

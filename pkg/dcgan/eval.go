@@ -18,11 +18,29 @@ type Report struct {
 // score (Inception Score), the Fréchet distance of the classifier's features against the test set, the class
 // histogram and the classes covered. It serves any family whose samples are images of the dataset.
 func Evaluate(t *gan.Trainer, n int, seed uint64) (*Report, error) {
+	s, err := ScoreSamples(t, n, seed)
+	if err != nil {
+		return nil, err
+	}
+	return &s.Report, nil
+}
+
+// Scored is what ScoreSamples measured, with what a family's own scores go on from: the samples, the Latent
+// they came from and the classifier.
+type Scored struct {
+	Report
+	Images     []float32
+	Latent     gan.Latent
+	Classifier *eval.Classifier
+}
+
+// ScoreSamples draws n samples of the run with seed and scores them with the dataset's classifier.
+func ScoreSamples(t *gan.Trainer, n int, seed uint64) (*Scored, error) {
 	clf, err := eval.LoadClassifier(t.Backend, t.Config.Dataset)
 	if err != nil {
 		return nil, err
 	}
-	flat, _, err := t.Sample(n, seed)
+	flat, lat, err := t.Sample(n, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -30,5 +48,6 @@ func Evaluate(t *gan.Trainer, n int, seed uint64) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Report{Dataset: t.Config.Dataset, Step: t.GlobalStep(), Samples: scores}, nil
+	return &Scored{Report: Report{Dataset: t.Config.Dataset, Step: t.GlobalStep(), Samples: scores},
+		Images: flat, Latent: lat, Classifier: clf}, nil
 }

@@ -176,8 +176,9 @@ func (c *Config) Validate(run *gan.Config) error {
 		return bad("leaky_slope must be in [0, 1)")
 	case c.BNMomentum < 0 || c.BNMomentum >= 1 || c.BNEpsilon <= 0 || c.InitStd <= 0:
 		return bad("bn_momentum must be in [0, 1), bn_epsilon and init_std positive")
-	case c.Lowering != "" && c.Lowering != "auto" && c.Lowering != "native" && c.Lowering != "patches":
-		return bad("unknown lowering %q: use auto, native or patches", c.Lowering)
+	}
+	if _, err := nn.ParseLowering(c.Lowering); err != nil {
+		return bad("%v", err)
 	}
 	gw, dw := c.genWidths(), c.discWidths()
 	if want := map[string]int{FamilyPix2Pix: 3, FamilySRGAN: 1}[c.Family]; len(gw) != want {
@@ -218,13 +219,8 @@ func (c *Config) String() string {
 	return fmt.Sprintf("pix2pix (edges to images, λ_L1 %g)", c.LambdaL1)
 }
 
-// convLowering is the pkg/nn lowering the config selects.
+// convLowering is the pkg/nn lowering the config selects (Validate has checked the name).
 func (c *Config) convLowering() nn.Lowering {
-	switch c.Lowering {
-	case "native":
-		return nn.Native
-	case "patches":
-		return nn.Patches
-	}
-	return nn.Auto
+	l, _ := nn.ParseLowering(c.Lowering)
+	return l
 }

@@ -46,23 +46,16 @@ func Evaluate(t *gan.Trainer, n int, seed uint64) (*Report, error) {
 	if !ok || len(c.Info.Categorical) == 0 {
 		return nil, errors.Errorf("infogan: %s is not an InfoGAN with a categorical code", t.Config.FamilyName())
 	}
-	clf, err := eval.LoadClassifier(t.Backend, t.Config.Dataset)
+	s, err := dcgan.ScoreSamples(t, n, seed)
 	if err != nil {
-		return nil, err
-	}
-	flat, lat, err := t.Sample(n, seed)
-	if err != nil {
-		return nil, err
-	}
-	rep := &Report{Report: dcgan.Report{Dataset: t.Config.Dataset, Step: t.GlobalStep()}}
-	if rep.Samples, err = clf.Score(flat, n); err != nil {
 		return nil, err
 	}
 	test, err := data.Load(t.Config.Dataset, "test")
 	if err != nil {
 		return nil, err
 	}
-	rep.Code, err = CodeAccuracy(t, clf, flat, lat.Labels, test)
+	rep := &Report{Report: s.Report}
+	rep.Code, err = CodeAccuracy(t, s.Classifier, s.Images, s.Latent.Labels, test)
 	return rep, err
 }
 

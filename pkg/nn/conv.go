@@ -3,6 +3,7 @@
 package nn
 
 import (
+	"fmt"
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
@@ -49,6 +50,20 @@ func (l Lowering) String() string {
 		return "col2im"
 	}
 	return "unknown"
+}
+
+// ParseLowering is the lowering a config names: "" or "auto", "native", "patches" (the names a run's config.json
+// uses; Col2Im is chosen by Auto where it pays). An unknown name is an error that lists the valid ones.
+func ParseLowering(name string) (Lowering, error) {
+	switch name {
+	case "", "auto":
+		return Auto, nil
+	case "native":
+		return Native, nil
+	case "patches":
+		return Patches, nil
+	}
+	return Auto, fmt.Errorf("unknown lowering %q: use auto, native or patches", name)
 }
 
 // ConvOptions configure Convolve and ConvolveTranspose. The zero value is a stride-1 SAME convolution with the

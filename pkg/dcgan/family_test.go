@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -110,89 +109,7 @@ func TestStepCountsOnceAndUpdatesBoth(t *testing.T) {
 	}
 }
 
-// TestSeparateUpdates: a D-only update leaves G's weights unchanged, and a G-only update leaves D's unchanged.
-func TestSeparateUpdates(t *testing.T) {
-	tr := newTestTrainer(t, tinyConfig(ModelDCGAN))
-	if _, err := tr.Step(); err != nil { // create every variable
-		t.Fatal(err)
-	}
-	g0, d0 := snapshot(tr, gan.ScopeGenerator), snapshot(tr, gan.ScopeDiscriminator)
-	if _, err := tr.TrainD(); err != nil {
-		t.Fatal(err)
-	}
-	g1, d1 := snapshot(tr, gan.ScopeGenerator), snapshot(tr, gan.ScopeDiscriminator)
-	if c := changed(g0, g1); c != 0 {
-		t.Errorf("a D-only update changed %d generator variables", c)
-	}
-	if changed(d0, d1) == 0 {
-		t.Error("a D-only update changed nothing in D")
-	}
-	if tr.GlobalStep() != 1 {
-		t.Errorf("a D-only update moved the global step to %d", tr.GlobalStep())
-	}
-	if _, err := tr.TrainG(); err != nil {
-		t.Fatal(err)
-	}
-	g2, d2 := snapshot(tr, gan.ScopeGenerator), snapshot(tr, gan.ScopeDiscriminator)
-	if c := changed(d1, d2); c != 0 {
-		t.Errorf("a G-only update changed %d discriminator variables", c)
-	}
-	if changed(g1, g2) == 0 {
-		t.Error("a G-only update changed nothing in G")
-	}
-	if tr.GlobalStep() != 2 {
-		t.Errorf("global step %d after a G update, want 2", tr.GlobalStep())
-	}
-}
-
-// TestResumeIsExact: 2N steps in one run and N + N steps with a checkpoint and a fresh gan.Trainer in between give
-// the same losses (same seed).
-func TestResumeIsExact(t *testing.T) {
-	checkResumeIsExact(t, tinyConfig(ModelDCGAN), 3)
-}
-
-// checkResumeIsExact trains 2n steps of cfg in one gan.Trainer, then n steps, a checkpoint and n more steps in a fresh
-// gan.Trainer: the resumed gan.Trainer must start at step n and repeat the uninterrupted run's metrics exactly. It
-// returns the uninterrupted run's metrics.
-func checkResumeIsExact(t *testing.T, cfg gan.Config, n int) []gan.StepMetrics {
-	t.Helper()
-	whole := newTestTrainer(t, cfg)
-	var want []gan.StepMetrics
-	for range 2 * n {
-		m, err := whole.Step()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, m)
-	}
-	dir := t.TempDir()
-	first := newTestTrainer(t, cfg)
-	for range n {
-		if _, err := first.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := gan.SaveCheckpoint(first.Store, dir); err != nil {
-		t.Fatal(err)
-	}
-	second := newTestTrainer(t, cfg)
-	if _, err := second.LoadCheckpoint(dir); err != nil {
-		t.Fatal(err)
-	}
-	if second.GlobalStep() != int64(n) {
-		t.Fatalf("resumed at step %d, want %d", second.GlobalStep(), n)
-	}
-	for i := n; i < 2*n; i++ {
-		m, err := second.Step()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(m, want[i]) {
-			t.Errorf("step %d: resumed run %+v, uninterrupted run %+v", i+1, m, want[i])
-		}
-	}
-	return want
-}
+// Exact resume, D-only and G-only updates and divergence are tested for every family in internal/familytest.
 
 // TestCheckpointFallback: a damaged latest checkpoint falls back to the previous one; both damaged is an error.
 func TestCheckpointFallback(t *testing.T) {
@@ -228,33 +145,6 @@ func TestCheckpointFallback(t *testing.T) {
 	}
 	if _, err := gan.LoadCheckpoint(newTestTrainer(t, cfg).Store, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Errorf("empty dir: error %v, want 'no checkpoint'", err)
-	}
-}
-
-// TestDivergenceNamesTheStep poisons a discriminator weight with NaN: the next step must fail, naming it.
-func TestDivergenceNamesTheStep(t *testing.T) {
-	tr := newTestTrainer(t, tinyConfig(ModelDCGAN))
-	for range 2 {
-		if _, err := tr.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	v := tr.Store.GetVariable("/discriminator/out/weights")
-	if v == nil {
-		t.Fatal("no /discriminator/out/weights")
-	}
-	w := tensors.FromShape(v.Shape())
-	tensors.MutableFlatData(w, func(f []float32) {
-		for i := range f {
-			f[i] = float32(math.NaN())
-		}
-	})
-	if err := v.SetValue(w); err != nil {
-		t.Fatal(err)
-	}
-	_, err := tr.Step()
-	if err == nil || !strings.Contains(err.Error(), "diverged at step 3") {
-		t.Errorf("error %v, want one saying the run diverged at step 3", err)
 	}
 }
 
