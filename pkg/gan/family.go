@@ -185,8 +185,12 @@ func Families() []string {
 func DefaultFor(name string) (Config, error) {
 	r, ok := families[name]
 	if !ok {
-		return Config{}, errors.Errorf("gan: unknown family %q: use one of %s (or import its package)", name,
-			strings.Join(Families(), ", "))
+		have := "none"
+		if names := Families(); len(names) > 0 {
+			have = strings.Join(names, ", ")
+		}
+		return Config{}, errors.Errorf("gan: family %q is not linked into this program (it has %s): import its package, "+
+			"or every family with _ \"github.com/ganbook/ganbook/pkg/families\"", name, have)
 	}
 	return r.def(), nil
 }
