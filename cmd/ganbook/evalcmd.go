@@ -48,13 +48,13 @@ func runEval(args []string, stdout io.Writer) error {
 	if (*run == "") == !*reference {
 		return fmt.Errorf("eval: give either --run DIR or --reference")
 	}
-	if *n <= 1 || *n > 1_000_000 {
-		return fmt.Errorf("eval: --n must be in 2..1000000")
+	if *n <= 1 || *n > 200_000 {
+		return fmt.Errorf("eval: --n must be in 2..200000")
 	}
 	if *reference {
 		return evalReference(*dataset, *n, *seed, *asJSON, stdout)
 	}
-	t, closeRun, err := openRun(*run)
+	t, closeRun, err := openRun(*run, stdout)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func runExport(args []string, stdout io.Writer) error {
 	if gan.HasCheckpoint(*out) {
 		return fmt.Errorf("export: %s already holds a checkpoint: remove it first or choose another --out", *out)
 	}
-	t, closeRun, err := openRun(*run)
+	t, closeRun, err := openRun(*run, stdout)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -53,7 +54,13 @@ func usage(w io.Writer) {
 }
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	var sig *interrupted
+	switch {
+	case errors.As(err, &sig):
+		fmt.Fprintln(os.Stdout, oneLine(sig))
+		os.Exit(sig.exitCode())
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "ganbook:", oneLine(err))
 		os.Exit(1)
 	}
@@ -86,9 +93,9 @@ func names() []string {
 	return out
 }
 
-// openRun opens a run directory of any family on the backend GOMLX_BACKEND selects; call the returned function
-// when done.
-func openRun(dir string) (*gan.Trainer, func(), error) {
+// openRun opens a run directory of any family on the backend GOMLX_BACKEND selects, and warns on stdout when its
+// latest checkpoint was damaged and the previous one was loaded; call the returned function when done.
+func openRun(dir string, stdout io.Writer) (*gan.Trainer, func(), error) {
 	b, err := backend.New()
 	if err != nil {
 		return nil, nil, err
@@ -97,6 +104,9 @@ func openRun(dir string) (*gan.Trainer, func(), error) {
 	if err != nil {
 		b.Finalize()
 		return nil, nil, err
+	}
+	if w := t.Loaded.Warning(); w != "" {
+		fmt.Fprintln(stdout, "warning:", w)
 	}
 	return t, b.Finalize, nil
 }

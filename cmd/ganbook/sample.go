@@ -33,12 +33,12 @@ func runSample(args []string, stdout io.Writer) error {
 		return fmt.Errorf("sample: --run DIR is required")
 	case *out == "":
 		return fmt.Errorf("sample: --out FILE is required")
-	case *n <= 0 || *n > 1_000_000:
-		return fmt.Errorf("sample: --n must be in 1..1000000")
+	case *n <= 0 || *n > 200_000:
+		return fmt.Errorf("sample: --n must be in 1..200000")
 	case *format != "png" && *format != "idx":
 		return fmt.Errorf("sample: unknown --format %q: use png or idx", *format)
 	}
-	t, closeRun, err := openRun(*run)
+	t, closeRun, err := openRun(*run, stdout)
 	if err != nil {
 		return err
 	}

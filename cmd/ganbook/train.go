@@ -69,6 +69,9 @@ func runTrain(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	if *opts.logEvery <= 0 || *opts.logEvery > 1e9 {
+		return fmt.Errorf("train %s: --log-every must be in 1..10⁹", family)
+	}
 	out := opts.out
 	b, ctx, done, err := startTraining(stdout, cfg, *out)
 	if err != nil {
@@ -76,16 +79,18 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	defer done()
 	bar := newProgressBar(stdout)
-	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *opts.resume, Progress: bar.update})
+	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *opts.resume, LogEvery: *opts.logEvery,
+		Progress: bar.update, Warn: func(w string) { bar.warn(w) }})
 	bar.done()
-	return trainingEnded(stdout, t, err, family, *out, "samples in "+*out+"/samples/latest.png")
+	return trainingEnded(stdout, t, err, cfg, family, *out, "samples in "+*out+"/samples/latest.png")
 }
 
 // trainOptions are the flags of `ganbook train` that are not settings of the run.
 type trainOptions struct {
-	dSteps *int
-	out    *string
-	resume *bool
+	dSteps   *int
+	logEvery *int
+	out      *string
+	resume   *bool
 }
 
 // trainFlags makes the flag set of `ganbook train family`, bound to cfg's fields (the core's and the family's).
@@ -104,14 +109,15 @@ func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet
 	fs.Float64Var(&cfg.GenEMA, "ema", cfg.GenEMA, "decay of the moving average of G's weights that samples come from (0: the last weights)")
 	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "steps between checkpoints")
 	fs.IntVar(&cfg.SampleEvery, "sample-every", cfg.SampleEvery, "steps between sample grids")
+	opts.logEvery = fs.Int("log-every", 50, "steps averaged into one progress line and one metrics.json entry")
 	opts.out = fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
 	opts.resume = fs.Bool("resume", false, "continue the run in --out from its last checkpoint, with its stored settings")
 	familyFlags(fs, cfg.Family)
 	return fs, opts
 }
 
-// resumeConfig is the stored config of the run in dir, with the new total of --steps: the flags are read again
-// over the stored settings, and a flag that would change one of them is refused with the list of what differs.
+// resumeConfig is the stored config of the run in dir with the flags read again over it: gan.Train then
+// refuses a flag that would change a stored setting other than gan.Resumable, listing what differs.
 func resumeConfig(family, dir string, args []string, stdout io.Writer) (gan.Config, error) {
 	stored, err := gan.ReadConfig(filepath.Join(dir, gan.ConfigFile))
 	if err != nil {
@@ -121,12 +127,10 @@ func resumeConfig(family, dir string, args []string, stdout io.Writer) (gan.Conf
 		return stored, fmt.Errorf("train %s: %s holds a %s run: continue it with `ganbook train %s --out %s --resume`",
 			family, dir, stored.FamilyName(), stored.FamilyName(), dir)
 	}
-	before, err := settingsOf(stored)
-	if err != nil {
+	var again gan.Config // a deep copy of the stored config, to read the flags over
+	if b, err := json.Marshal(stored); err != nil {
 		return stored, err
-	}
-	var again gan.Config
-	if err := json.Unmarshal(mustJSON(stored), &again); err != nil { // a deep copy to read the flags over
+	} else if err := json.Unmarshal(b, &again); err != nil {
 		return stored, err
 	}
 	fs, opts := trainFlags(family, &again, stdout)
@@ -136,37 +140,7 @@ func resumeConfig(family, dir string, args []string, stdout io.Writer) (gan.Conf
 	if *opts.dSteps != 0 {
 		again.DSteps = *opts.dSteps
 	}
-	after, err := settingsOf(again)
-	if err != nil {
-		return stored, err
-	}
-	var differ []string
-	for k, v := range after {
-		if k != "steps" && string(before[k]) != string(v) {
-			differ = append(differ, fmt.Sprintf("%s (stored %s, asked %s)", k, before[k], v))
-		}
-	}
-	if len(differ) > 0 {
-		sort.Strings(differ)
-		return stored, fmt.Errorf("train %s: --resume continues the run in %s with its stored settings, which the flags would change: %s; "+
-			"drop those flags, or start a new run with another --out", family, dir, strings.Join(differ, ", "))
-	}
-	stored.Steps = max(stored.Steps, again.Steps)
-	return stored, nil
-}
-
-// settingsOf is a config's JSON fields.
-func settingsOf(c gan.Config) (map[string]json.RawMessage, error) {
-	var m map[string]json.RawMessage
-	return m, json.Unmarshal(mustJSON(c), &m)
-}
-
-func mustJSON(c gan.Config) []byte {
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(err) // a config that validated always encodes
-	}
-	return b
+	return again, nil
 }
 
 // familyFlags adds the flags of a family's own settings, bound to its fields.
@@ -210,27 +184,70 @@ func familyFlags(fs *flag.FlagSet, f gan.Family) {
 }
 
 // startTraining opens the backend and a context that Ctrl-C or SIGTERM cancels (the run then saves a checkpoint
-// and stops), and says what is trained, on which backend, in which run directory; done releases both.
+// and stops; the cause is the signal, an *interrupted), and says what is trained, on which backend, in which
+// run directory; done releases both.
 func startTraining(stdout io.Writer, cfg fmt.Stringer, dir string) (b compute.Backend, ctx context.Context, done func(), err error) {
 	if b, err = backend.New(); err != nil {
 		return nil, nil, nil, err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if sig, ok := <-signals; ok {
+			cancel(&interrupted{sig: sig})
+		}
+	}()
 	fmt.Fprintf(stdout, "training %s\nbackend: %s\nrun directory: %s (Ctrl-C saves a checkpoint and stops; --resume continues)\n",
 		cfg, backend.Describe(b), dir)
-	return b, ctx, func() { stop(); b.Finalize() }, nil
+	return b, ctx, func() { signal.Stop(signals); close(signals); cancel(nil); b.Finalize() }, nil
+}
+
+// interrupted is how a run stopped by a signal ends: `ganbook` exits with 128 + the signal's number (130 for
+// Ctrl-C, 143 for SIGTERM), after the message.
+type interrupted struct {
+	sig os.Signal
+	msg string
+}
+
+func (e *interrupted) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
+	return "interrupted by " + e.sig.String()
+}
+
+// exitCode is 128 + the signal's number.
+func (e *interrupted) exitCode() int {
+	if s, ok := e.sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
 }
 
 // trainingEnded reports how `ganbook train` ended: interrupted by Ctrl-C or SIGTERM after the run saved its
-// checkpoint, finished (with what the run wrote, then how to score it), or an error, returned as it is.
-func trainingEnded(stdout io.Writer, t interface{ GlobalStep() int64 }, err error, family, dir, wrote string) error {
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return err
+// checkpoint (an *interrupted error, for the exit code), diverged (with the command that resumes it at lower
+// rates, or starts again where nothing was saved), finished (with what the run wrote, then how to score it), or
+// another error, returned as it is.
+func trainingEnded(stdout io.Writer, t interface{ GlobalStep() int64 }, err error, cfg gan.Config, family, dir, wrote string) error {
+	var div *gan.DivergedError
+	if errors.As(err, &div) {
+		lrG, lrD := cfg.LearningRateG/2, cfg.LearningRateD/2
+		if gan.HasCheckpoint(dir) {
+			return fmt.Errorf("%v; resume from the last checkpoint at half the rates: `ganbook train %s --out %s --resume --lr-g %g --lr-d %g`",
+				div.Summary(), family, dir, lrG, lrD)
+		}
+		return fmt.Errorf("%v; no checkpoint was saved before it: start again at half the rates (`ganbook train %s --out %s --lr-g %g --lr-d %g`, "+
+			"after removing %s) or with another --loss", div.Summary(), family, dir, lrG, lrD, dir)
+	}
+	var sig *interrupted
+	if err != nil && errors.As(err, &sig) {
+		sig.msg = fmt.Sprintf("interrupted at step %d: checkpoint saved in %s; continue with `ganbook train %s --out %s --resume`",
+			t.GlobalStep(), dir, family, dir)
+		return sig
 	}
 	if err != nil {
-		fmt.Fprintf(stdout, "interrupted at step %d: checkpoint saved in %s; continue with `ganbook train %s --out %s --resume`\n",
-			t.GlobalStep(), dir, family, dir)
-		return nil
+		return err
 	}
 	fmt.Fprintf(stdout, "done: %d steps; %s; score them with `ganbook eval --run %s`\n", t.GlobalStep(), wrote, dir)
 	return nil
@@ -281,6 +298,15 @@ func (p *progressBar) update(pr gan.Progress) {
 		return
 	}
 	fmt.Fprintln(p.w, line)
+}
+
+// warn prints a warning on a line of its own.
+func (p *progressBar) warn(w string) {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+	fmt.Fprintln(p.w, "warning:", w)
 }
 
 func (p *progressBar) done() {

@@ -4,15 +4,18 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 )
 
@@ -117,22 +120,34 @@ type stepAt int64
 
 func (s stepAt) GlobalStep() int64 { return int64(s) }
 
-// TestTrainingEnded: an interrupted run says where it stopped and how to resume, a finished one what it wrote,
-// and any other error (a failed save after Ctrl-C too) is returned rather than reported as a saved checkpoint.
+// TestTrainingEnded: an interrupted run says where it stopped and how to resume, and exits 130 (SIGINT) or 143
+// (SIGTERM); a finished one says what it wrote; a diverged one gives the command that resumes it at lower
+// rates, or says that nothing was saved; any other error (a failed save after Ctrl-C too) is returned as it is.
 func TestTrainingEnded(t *testing.T) {
+	cfg := dcgan.DefaultConfig(dcgan.ModelDCGAN)
 	var out strings.Builder
-	if err := trainingEnded(&out, stepAt(44), context.Canceled, "infogan", "runs/x", "samples"); err != nil ||
-		!strings.Contains(out.String(), "interrupted at step 44") || !strings.Contains(out.String(), "ganbook train infogan --out runs/x --resume") {
-		t.Errorf("interrupted: %v, %q", err, out.String())
+	err := trainingEnded(&out, stepAt(44), fmt.Errorf("wrapped: %w", &interrupted{sig: os.Interrupt}), cfg, "infogan", "runs/x", "samples")
+	var sig *interrupted
+	if !errors.As(err, &sig) || sig.exitCode() != 130 || !strings.Contains(sig.Error(), "interrupted at step 44") ||
+		!strings.Contains(sig.Error(), "ganbook train infogan --out runs/x --resume") {
+		t.Errorf("interrupted: %v", err)
+	}
+	if (&interrupted{sig: syscall.SIGTERM}).exitCode() != 143 {
+		t.Error("SIGTERM does not exit 143")
 	}
 	out.Reset()
-	if err := trainingEnded(&out, stepAt(300), nil, "dcgan", "runs/y", "samples in runs/y/samples/latest.png"); err != nil ||
+	if err := trainingEnded(&out, stepAt(300), nil, cfg, "dcgan", "runs/y", "samples in runs/y/samples/latest.png"); err != nil ||
 		out.String() != "done: 300 steps; samples in runs/y/samples/latest.png; score them with `ganbook eval --run runs/y`\n" {
 		t.Errorf("done: %v, %q", err, out.String())
 	}
 	out.Reset()
 	saveErr := errors.New("gan: saving the checkpoint: disk full")
-	if err := trainingEnded(&out, stepAt(7), saveErr, "dcgan", "runs/z", "samples"); err != saveErr || out.Len() != 0 {
+	if err := trainingEnded(&out, stepAt(7), saveErr, cfg, "dcgan", "runs/z", "samples"); err != saveErr || out.Len() != 0 {
 		t.Errorf("failed save: returned %v and printed %q", err, out.String())
+	}
+	div := &gan.DivergedError{Step: 9, What: "D loss", Value: math.NaN()}
+	if err := trainingEnded(&out, stepAt(9), div, cfg, "dcgan", t.TempDir(), "samples"); err == nil ||
+		!strings.Contains(err.Error(), "no checkpoint was saved before it") || !strings.Contains(err.Error(), "--lr-g 0.0001 --lr-d 0.0001") {
+		t.Errorf("diverged before any checkpoint: %v", err)
 	}
 }

@@ -6,14 +6,65 @@ package atomicfile
 
 import (
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/pkg/errors"
 )
 
-// WriteFile writes data to a temporary file beside path, syncs it and renames it over path (mode 0644).
+// Target is the file WriteFile writes when asked for path: path itself when it is missing or a regular file,
+// the file a symbolic link points to (the link stays a link). Anything else, a device such as /dev/full, a
+// folder, a socket, is refused: renaming a new file over it would destroy it.
+func Target(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, nil
+	}
+	if err != nil {
+		return "", errors.Wrapf(err, "checking %s", path)
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		resolved, err := filepath.EvalSymlinks(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			link, _ := os.Readlink(path)
+			return "", errors.Errorf("%s is a link to %s, which does not exist: remove the link or give another path", path, link)
+		}
+		if err != nil {
+			return "", errors.Wrapf(err, "following the link %s", path)
+		}
+		if fi, err = os.Stat(resolved); err != nil {
+			return "", errors.Wrapf(err, "checking %s", resolved)
+		}
+		path = resolved
+	}
+	if !fi.Mode().IsRegular() {
+		return "", errors.Errorf("%s is not a regular file (%s): ganbook writes only files; give another path", path, kind(fi.Mode()))
+	}
+	return path, nil
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
+}
+
+// WriteFile writes data to a temporary file beside path, syncs it and renames it over path (mode 0644). A path
+// that is a link writes the file it points to; one that is not a regular file is refused (Target).
 func WriteFile(path string, data []byte) error {
+	path, err := Target(path)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return errors.Wrapf(err, "creating the folder of %s", path)
 	}

@@ -5,6 +5,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -69,5 +70,46 @@ func TestWriteJSON(t *testing.T) {
 	}
 	if err := WriteJSON(path, func() {}); err == nil {
 		t.Error("a value JSON cannot encode gave no error")
+	}
+}
+
+// TestTarget: a link is followed (the link stays, its file gets the data), a device or a folder is refused and
+// left alone, a dangling link is refused.
+func TestTarget(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "real.png")
+	link := filepath.Join(dir, "link.png")
+	if err := os.WriteFile(file, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "new" {
+		t.Errorf("the link's file holds %q, want new", b)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi, err)
+	}
+	for _, c := range []struct{ path, want string }{
+		{"/dev/null", "a device"},
+		{dir, "a folder"},
+	} {
+		if err := WriteFile(c.path, []byte("x")); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("writing %s: %v, want an error saying %q", c.path, err, c.want)
+		}
+	}
+	if fi, err := os.Stat("/dev/null"); err != nil || fi.Mode()&os.ModeDevice == 0 {
+		t.Errorf("/dev/null is no longer a device: %v", err)
+	}
+	dangling := filepath.Join(dir, "dangling")
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(dangling, []byte("x")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("a dangling link: %v", err)
 	}
 }

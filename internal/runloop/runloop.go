@@ -43,7 +43,7 @@ type Progress[M any] struct {
 }
 
 // Run trains until Total or until ctx is cancelled, then saves a checkpoint and the latest sample grid and
-// returns ctx.Err(). An error from Step returns at once, leaving the last checkpoint as it was (a diverging step
+// returns context.Cause(ctx) (nil when it reached Total). An error from Step returns at once, leaving the last checkpoint as it was (a diverging step
 // is never saved); an error from Save or Sample returns at once too.
 func (l *Loop[M]) Run(ctx context.Context) error {
 	step := l.Start
@@ -95,5 +95,5 @@ func (l *Loop[M]) Run(ctx context.Context) error {
 	if err := l.Sample("latest.png"); err != nil {
 		return err
 	}
-	return ctx.Err()
+	return context.Cause(ctx)
 }

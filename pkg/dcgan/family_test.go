@@ -136,8 +136,8 @@ func TestCheckpointFallback(t *testing.T) {
 	damage(gan.CheckpointDir)
 	fresh := newTestTrainer(t, cfg)
 	loaded, err := gan.LoadCheckpoint(fresh.Store, dir)
-	if err != nil || filepath.Base(loaded) != "checkpoint.old" || fresh.GlobalStep() != 1 {
-		t.Errorf("with the latest damaged: loaded %q (err %v) at step %d, want %s at step 1", loaded, err, fresh.GlobalStep(), "checkpoint.old")
+	if err != nil || filepath.Base(loaded.Dir) != "checkpoint.old" || fresh.GlobalStep() != 1 || loaded.Step != 1 || loaded.Warning() == "" {
+		t.Errorf("with the latest damaged: loaded %+v (err %v) at step %d, want %s at step 1 with a warning", loaded, err, fresh.GlobalStep(), "checkpoint.old")
 	}
 	damage("checkpoint.old")
 	if _, err := gan.LoadCheckpoint(newTestTrainer(t, cfg).Store, dir); err == nil || !strings.Contains(err.Error(), "damaged") {

@@ -84,10 +84,13 @@ func (c *Config) FamilyName() string {
 // Validate reports the first bad setting, with what to do about it.
 func (c *Config) Validate() error {
 	bad := func(format string, args ...any) error { return errors.Errorf("gan: "+format, args...) }
-	for name, v := range map[string]float64{"learning_rate_g": c.LearningRateG, "learning_rate_d": c.LearningRateD,
-		"beta1": c.Beta1, "beta2": c.Beta2, "label_smoothing": c.LabelSmoothing, "gp_weight": c.GPWeight, "gen_ema": c.GenEMA} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return bad("%s is %g: give a finite number", name, v)
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"learning_rate_g", c.LearningRateG}, {"learning_rate_d", c.LearningRateD}, {"beta1", c.Beta1}, {"beta2", c.Beta2},
+		{"label_smoothing", c.LabelSmoothing}, {"gp_weight", c.GPWeight}, {"gen_ema", c.GenEMA}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return bad("%s is %g: give a finite number", f.name, f.v)
 		}
 	}
 	switch {
@@ -99,8 +102,10 @@ func (c *Config) Validate() error {
 		return bad("unknown loss %q: use one of %s", c.Loss, strings.Join(Losses, ", "))
 	case c.BatchSize <= 0 || c.Steps <= 0 || c.DSteps <= 0:
 		return bad("batch_size, steps and d_steps must be positive (got %d, %d, %d)", c.BatchSize, c.Steps, c.DSteps)
-	case c.BatchSize > 1<<16:
-		return bad("batch_size %d is too large (at most %d)", c.BatchSize, 1<<16)
+	case c.BatchSize > 1<<16 || c.Steps > 1e9 || c.DSteps > 100:
+		return bad("batch_size %d, steps %d or d_steps %d is too large (at most %d, 10⁹, 100)", c.BatchSize, c.Steps, c.DSteps, 1<<16)
+	case c.CheckpointEvery > 1e9 || c.SampleEvery > 1e9:
+		return bad("checkpoint_every and sample_every must be at most 10⁹")
 	case c.LearningRateG <= 0 || c.LearningRateD <= 0:
 		return bad("learning rates must be positive (got %g and %g)", c.LearningRateG, c.LearningRateD)
 	case c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1:
@@ -212,6 +217,72 @@ func familyOf(b []byte) (string, error) {
 		return "cgan", nil
 	}
 	return head.Model, nil
+}
+
+// SettingChange is a setting that a resumed session changed, recorded in metrics.json.
+type SettingChange struct {
+	Step     int64  `json:"step"` // the global step the session resumed at
+	Setting  string `json:"setting"`
+	From, To string
+}
+
+// Resumable are the settings a resumed run may change: the total, the learning rates (applied from the step it
+// resumes at, and recorded), and how often it saves.
+var Resumable = []string{"steps", "learning_rate_g", "learning_rate_d", "checkpoint_every", "sample_every"}
+
+// ResumeConfig is the config a resumed run goes on with: the stored one, with the Resumable settings asked
+// (a total below the stored one keeps the stored one). Any other difference is an error listing each, stored
+// and asked, and so is another family.
+func ResumeConfig(stored, asked Config) (Config, []SettingChange, error) {
+	if asked.FamilyName() != stored.FamilyName() {
+		return stored, nil, errors.Errorf("the run is a %s run, not %s: resume it as `ganbook train %s ... --resume`",
+			stored.FamilyName(), asked.FamilyName(), stored.FamilyName())
+	}
+	asked.Steps = max(asked.Steps, stored.Steps)
+	a, err := fields(asked)
+	if err != nil {
+		return stored, nil, err
+	}
+	b, err := fields(stored)
+	if err != nil {
+		return stored, nil, err
+	}
+	var differ []string
+	var changes []SettingChange
+	for k, v := range a {
+		if string(b[k]) == string(v) {
+			continue
+		}
+		if slices.Contains(Resumable, k) {
+			changes = append(changes, SettingChange{Setting: k, From: string(b[k]), To: string(v)})
+		} else {
+			differ = append(differ, fmt.Sprintf("%s (stored %s, asked %s)", k, b[k], v))
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			differ = append(differ, fmt.Sprintf("%s (stored %s, asked none)", k, b[k]))
+		}
+	}
+	if len(differ) > 0 {
+		slices.Sort(differ)
+		return stored, nil, errors.Errorf("it continues with its stored settings, which these would change: %s; drop them, "+
+			"or start a new run with another --out (a resumed run may change only %s)", strings.Join(differ, ", "), strings.Join(Resumable, ", "))
+	}
+	slices.SortFunc(changes, func(x, y SettingChange) int { return strings.Compare(x.Setting, y.Setting) })
+	stored.Steps, stored.LearningRateG, stored.LearningRateD = asked.Steps, asked.LearningRateG, asked.LearningRateD
+	stored.CheckpointEvery, stored.SampleEvery = asked.CheckpointEvery, asked.SampleEvery
+	return stored, changes, nil
+}
+
+// fields is a config's JSON fields.
+func fields(c Config) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	return m, json.Unmarshal(b, &m)
 }
 
 // WriteConfig writes c as indented JSON to path, atomically (a temporary file renamed over it).

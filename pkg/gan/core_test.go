@@ -4,7 +4,9 @@ package gan
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -255,7 +257,7 @@ func TestRunOfAFamily(t *testing.T) {
 		t.Errorf("Discriminate: %v", err)
 	}
 	if _, err := Train(t.Context(), b, DefaultConfigForTest(), RunOptions{Dir: dir, Resume: true}); err == nil ||
-		!strings.Contains(err.Error(), "holds a probe run") {
+		!strings.Contains(err.Error(), "is a probe run") {
 		t.Errorf("resuming a probe run as another family: %v", err)
 	}
 }
@@ -289,4 +291,209 @@ func TestDiscriminatorLossFor(t *testing.T) {
 			t.Errorf("case %d: %g, want %g", i, got, want[i])
 		}
 	}
+}
+
+// TestCheckpointFaults: a checkpoint is complete only as its manifest says; a damaged or emptied latest one
+// falls back to the previous one with a warning and is never rotated over it; a run with no complete
+// checkpoint is an error, never a fresh start at step 0; leftovers of killed saves are cleaned.
+func TestCheckpointFaults(t *testing.T) {
+	b := testBackend(t)
+	cfg := CoreDefaults(&probe{Side: 4})
+	cfg.BatchSize = 4
+	tr, err := NewTrainer(b, cfg, probeData(16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	step := func() {
+		t.Helper()
+		if _, err := tr.Step(); err != nil {
+			t.Fatal(err)
+		}
+		if err := SaveCheckpoint(tr.Store, dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step()
+	step() // checkpoint: step 2, checkpoint.old: step 1
+	latest, prev := filepath.Join(dir, CheckpointDir), filepath.Join(dir, previousDir)
+	for _, d := range []string{latest, prev} {
+		if err := VerifyCheckpoint(d); err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+	}
+	m, err := ParseManifest(mustRead(t, filepath.Join(latest, ManifestFile)))
+	if err != nil || m.Step != 2 || len(m.Files) != 2 {
+		t.Fatalf("manifest %+v, %v: want step 2 and two files", m, err)
+	}
+	bins, _ := filepath.Glob(filepath.Join(latest, "*.bin"))
+	flipByte(t, bins[0])
+	if err := VerifyCheckpoint(latest); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("a flipped byte: %v", err)
+	}
+	fresh, _ := NewTrainer(b, cfg, nil)
+	l, err := fresh.LoadCheckpoint(dir)
+	if err != nil || l.Dir != prev || l.Step != 1 || !strings.Contains(l.Warning(), "previous") {
+		t.Fatalf("loading with the latest damaged: %+v, %v", l, err)
+	}
+	// Saving now drops the damaged latest instead of rotating it over the complete previous one.
+	step()
+	if m, _ := ParseManifest(mustRead(t, filepath.Join(prev, ManifestFile))); m == nil || m.Step != 1 {
+		t.Errorf("after saving over a damaged checkpoint the previous one is %+v, want step 1", m)
+	}
+	// An emptied latest folder, or one that lost its .json, falls back too; with nothing complete, an error.
+	for _, f := range []string{"*.json", "*"} {
+		files, _ := filepath.Glob(filepath.Join(latest, f))
+		for _, p := range files {
+			os.Remove(p)
+		}
+		if l, err := fresh.LoadCheckpoint(dir); err != nil || l.Dir != prev {
+			t.Errorf("latest without %s: %+v, %v", f, l, err)
+		}
+	}
+	os.RemoveAll(prev)
+	if _, err := fresh.LoadCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "damaged") || fresh.GlobalStep() != 0 {
+		t.Errorf("an empty checkpoint folder alone: %v (step %d), want an error", err, fresh.GlobalStep())
+	}
+	// A killed save leaves a temporary folder and files: CleanStale removes them, and only them.
+	for _, p := range []string{".checkpoint.tmp-123/x.bin", ".metrics.json.tmp-9"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte("x"), 0o644)
+	}
+	if err := CleanStale(dir); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	if len(left) != 0 || !exists(latest) {
+		t.Errorf("after CleanStale: leftovers %v, checkpoint kept %v", left, exists(latest))
+	}
+}
+
+// TestLock: a second holder of a run's lock is refused with the first one named; once released, it is free.
+func TestLock(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := LockRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LockRun(dir); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("in use by ganbook process %d", os.Getpid())) {
+		t.Errorf("a second lock: %v", err)
+	}
+	unlock()
+	again, err := LockRun(dir)
+	if err != nil {
+		t.Fatalf("after unlocking: %v", err)
+	}
+	again()
+}
+
+// TestResumeConfig: a resumed run may change its total, rates and intervals (recorded), nothing else.
+func TestResumeConfig(t *testing.T) {
+	stored := CoreDefaults(&probe{Side: 4})
+	asked := CoreDefaults(&probe{Side: 4})
+	asked.Steps, asked.LearningRateG = 9000, 1e-4
+	got, changes, err := ResumeConfig(stored, asked)
+	if err != nil || got.Steps != 9000 || got.LearningRateG != 1e-4 || len(changes) != 2 || changes[0].Setting != "learning_rate_g" {
+		t.Fatalf("%+v %+v %v", got, changes, err)
+	}
+	asked.Steps = 10 // below the stored total: the stored one stays
+	if got, _, _ := ResumeConfig(stored, asked); got.Steps != stored.Steps {
+		t.Errorf("total %d, want the stored %d", got.Steps, stored.Steps)
+	}
+	bad := CoreDefaults(&probe{Side: 6})
+	bad.Seed = 3
+	if _, _, err := ResumeConfig(stored, bad); err == nil || !strings.Contains(err.Error(), "probe_side (stored 4, asked 6)") ||
+		!strings.Contains(err.Error(), "seed (stored 1, asked 3)") {
+		t.Errorf("other settings: %v", err)
+	}
+	if _, _, err := ResumeConfig(stored, DefaultConfigForTest()); err == nil || !strings.Contains(err.Error(), "probe run") {
+		t.Errorf("another family: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func flipByte(t *testing.T, path string) {
+	t.Helper()
+	b := mustRead(t, path)
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// FuzzParseManifest: no manifest makes ParseManifest panic, and one it accepts names only plain files.
+func FuzzParseManifest(f *testing.F) {
+	f.Add([]byte(`{"format": "ganbook-checkpoint-1", "step": 3, "files": [{"name": "a.bin", "size": 4, "sha256": "` + strings.Repeat("0", 64) + `"}]}`))
+	f.Add([]byte(`{"format": "ganbook-checkpoint-1", "step": -1, "files": []}`))
+	f.Add([]byte(`{"files": [{"name": "../x"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ParseManifest(b)
+		if err != nil {
+			return
+		}
+		for _, file := range m.Files {
+			if file.Name != filepath.Base(file.Name) || strings.HasPrefix(file.Name, ".") {
+				t.Errorf("accepted a file outside the folder: %q", file.Name)
+			}
+		}
+	})
+}
+
+// FuzzReadConfig: no config.json makes the reader panic; one it accepts validates and writes back as it reads.
+func FuzzReadConfig(f *testing.F) {
+	for _, run := range []string{"dcgan-mnist", "infogan-mnist", "cgan-mnist", "pix2pix-mnist", "srgan-mnist"} {
+		if b, err := os.ReadFile(filepath.Join("..", "..", "pretrained", run, ConfigFile)); err == nil {
+			f.Add(b)
+		}
+	}
+	good, _ := json.Marshal(CoreDefaults(&probe{Side: 4}))
+	f.Add(good)
+	f.Add([]byte(`{"family": "probe", "batch_size": 1e12}`))
+	f.Add([]byte(`{"family": "probe", "learning_rate_g": "NaN"}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(dir, ConfigFile)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := ReadConfig(path)
+		if err != nil {
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("ReadConfig accepted an invalid config: %v", err)
+		}
+		if _, err := json.Marshal(c); err != nil {
+			t.Errorf("an accepted config does not encode: %v", err)
+		}
+	})
+}
+
+// FuzzReadMetrics: no metrics.json makes the reader panic.
+func FuzzReadMetrics(f *testing.F) {
+	for _, run := range []string{"dcgan-mnist", "infogan-mnist", "pix2pix-mnist"} {
+		if b, err := os.ReadFile(filepath.Join("..", "..", "pretrained", run, MetricsFile)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"history": [{"step": 1, "d_loss": "x"}]}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(dir, MetricsFile)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h, err := ReadMetricsFile(path)
+		if err == nil {
+			_ = h.ExtraNames()
+		}
+	})
 }

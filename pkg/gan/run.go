@@ -36,6 +36,7 @@ type RunOptions struct {
 	LogEvery int            // steps averaged into one metrics entry and one Progress call; 0 means 50
 	Progress func(Progress) // called every LogEvery steps and at the end; may be nil
 	Set      *data.Set      // training data; nil loads cfg.Dataset's training split
+	Warn     func(string)   // told of what the run recovered from (a damaged checkpoint or history); may be nil
 }
 
 // Progress reports a training run's state to a progress bar.
@@ -107,17 +108,19 @@ func (e *MetricsEntry) UnmarshalJSON(b []byte) error {
 
 // Metrics is the content of metrics.json.
 type Metrics struct {
-	Config      Config         `json:"config"`
-	History     []MetricsEntry `json:"history"`
-	Seconds     float64        `json:"training_seconds"` // wall time spent in training steps, over all sessions
-	StepsPerSec float64        `json:"steps_per_sec"`    // of the last session
+	Config      Config          `json:"config"`
+	History     []MetricsEntry  `json:"history"`
+	Seconds     float64         `json:"training_seconds"`  // wall time spent in training steps, over all sessions
+	StepsPerSec float64         `json:"steps_per_sec"`     // of the last session
+	Changes     []SettingChange `json:"changes,omitempty"` // settings a resumed session changed
 }
 
 // History is what ReadMetrics reads of a metrics.json: everything but the config (which config.json holds).
 type History struct {
-	History     []MetricsEntry `json:"history"`
-	Seconds     float64        `json:"training_seconds"`
-	StepsPerSec float64        `json:"steps_per_sec"`
+	History     []MetricsEntry  `json:"history"`
+	Seconds     float64         `json:"training_seconds"`
+	StepsPerSec float64         `json:"steps_per_sec"`
+	Changes     []SettingChange `json:"changes,omitempty"`
 }
 
 // ReadMetrics reads a run's metrics.json.
@@ -177,20 +180,41 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	if opts.LogEvery <= 0 {
 		opts.LogEvery = 50
 	}
+	unlock, err := LockRun(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := CleanStale(opts.Dir); err != nil {
+		return nil, err
+	}
+	warn := opts.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
 	var metrics Metrics
+	var changes []SettingChange
 	if opts.Resume {
 		stored, err := ReadConfig(filepath.Join(opts.Dir, ConfigFile))
 		if err != nil {
 			return nil, errors.WithMessage(err, "gan: --resume needs a run directory made by `ganbook train`")
 		}
-		if cfg.Family != nil && cfg.FamilyName() != stored.FamilyName() {
-			return nil, errors.Errorf("gan: %s holds a %s run, not %s: resume it as `ganbook train %s --out %s --resume`",
-				opts.Dir, stored.FamilyName(), cfg.FamilyName(), stored.FamilyName(), opts.Dir)
+		if cfg.Family != nil {
+			if stored, changes, err = ResumeConfig(stored, cfg); err != nil {
+				return nil, errors.WithMessagef(err, "gan: resuming %s", opts.Dir)
+			}
 		}
-		stored.Steps = max(stored.Steps, cfg.Steps)
 		cfg = stored
-		if h, err := ReadMetrics(opts.Dir); err == nil {
-			metrics.History, metrics.Seconds, metrics.StepsPerSec = h.History, h.Seconds, h.StepsPerSec
+		h, err := ReadMetrics(opts.Dir)
+		switch {
+		case err == nil:
+			metrics.History, metrics.Seconds, metrics.StepsPerSec, metrics.Changes = h.History, h.Seconds, h.StepsPerSec, h.Changes
+		case exists(filepath.Join(opts.Dir, MetricsFile)):
+			damaged := filepath.Join(opts.Dir, MetricsFile+".damaged")
+			if rerr := os.Rename(filepath.Join(opts.Dir, MetricsFile), damaged); rerr != nil {
+				return nil, errors.Wrapf(rerr, "gan: %s is damaged (%v) and cannot be moved aside", MetricsFile, err)
+			}
+			warn(fmt.Sprintf("%s is damaged (%s): moved to %s; the history restarts at this session", MetricsFile, firstLine(err), damaged))
 		}
 	} else if HasCheckpoint(opts.Dir) {
 		return nil, errors.Errorf("gan: %s already holds a run: pass --resume to continue it, or choose another --out", opts.Dir)
@@ -210,8 +234,30 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		return nil, err
 	}
 	if opts.Resume {
-		if _, err := t.LoadCheckpoint(opts.Dir); err != nil {
+		loaded, err := t.LoadCheckpoint(opts.Dir)
+		if err != nil {
 			return nil, err
+		}
+		if w := loaded.Warning(); w != "" {
+			warn(w + "; resuming from there")
+		}
+		for _, c := range changes {
+			c.Step = t.GlobalStep()
+			metrics.Changes = append(metrics.Changes, c)
+		}
+		for _, c := range changes {
+			if c.Setting != "learning_rate_g" && c.Setting != "learning_rate_d" {
+				continue
+			}
+			// The optimizers keep their learning rate in the checkpoint: drop it, so that the config's is used.
+			net := map[string]string{"learning_rate_g": ScopeGenerator, "learning_rate_d": ScopeDiscriminator}[c.Setting]
+			{
+				if v := t.Store.GetVariable("/" + net + "/optimizers/learning_rate"); v != nil {
+					if err := t.Store.DeleteVariable(v.Path()); err != nil {
+						return nil, errors.WithMessage(err, "gan: applying the new learning rate")
+					}
+				}
+			}
 		}
 		metrics.History = runloop.TrimHistory(metrics.History, t.GlobalStep(), func(e MetricsEntry) int64 { return e.Step })
 	}

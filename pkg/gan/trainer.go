@@ -5,6 +5,7 @@ package gan
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 
 	"github.com/ganbook/ganbook/pkg/data"
@@ -61,6 +62,10 @@ type Trainer struct {
 	// updates counts the training calls, generatedAt the count the graph was built at.
 	generate             *model.Exec
 	updates, generatedAt int64
+
+	// Loaded is the checkpoint LoadCheckpoint (or LoadRun) loaded: its Warning says if it fell back to the
+	// previous one.
+	Loaded Loaded
 }
 
 // NewTrainer creates the store and the steps for cfg, training on set (nil for a Trainer that only samples).
@@ -301,7 +306,7 @@ func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
 	t.updates++
 	outs, err := exec.Call(args...)
 	if err != nil {
-		return StepMetrics{}, errors.WithMessagef(err, "gan: training step %d", t.GlobalStep()+1)
+		return StepMetrics{}, errors.WithMessagef(explain(err), "gan: training step %d", t.GlobalStep()+1)
 	}
 	vals := make([]float64, len(outs))
 	for i, o := range outs {
@@ -323,6 +328,22 @@ func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
 	return m, nil
 }
 
+// reuseShape is how GoMLX says that a variable exists with another shape than a graph asks for: a
+// config.json that disagrees with the checkpoint beside it.
+var reuseShape = regexp.MustCompile(`reuse variable "([^"]+)", but with different shape from original: previous shape=\(\w+\)(\[[^\]]*\]), requested shape=\(\w+\)(\[[^\]]*\])`)
+
+// explain turns a graph's failure to build into what to do, where it can say.
+func explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	if m := reuseShape.FindStringSubmatch(err.Error()); m != nil {
+		return errors.Errorf("gan: the run's config.json disagrees with its checkpoint: %s is %s in the checkpoint, the config "+
+			"makes it %s; put back the config.json the run was trained with", m[1], m[2], m[3])
+	}
+	return err
+}
+
 // DivergedError is the error of a step whose loss was not finite.
 type DivergedError struct {
 	Step  int64
@@ -331,14 +352,21 @@ type DivergedError struct {
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("gan: the run diverged at step %d: %s is %g; the checkpoints saved before it are kept "+
-		"(resume from the last one with a lower learning rate, or start again with another --loss)", e.Step, e.What, e.Value)
+	return e.Summary() + "; the checkpoints saved before it are kept: lower the learning rates, or try another loss"
 }
 
-// LoadCheckpoint loads runDir's checkpoint into the Trainer (see the package function LoadCheckpoint).
-func (t *Trainer) LoadCheckpoint(runDir string) (string, error) {
+// Summary says where the run diverged, without advice.
+func (e *DivergedError) Summary() string {
+	return fmt.Sprintf("gan: the run diverged at step %d: %s is %g", e.Step, e.What, e.Value)
+}
+
+// LoadCheckpoint loads runDir's checkpoint into the Trainer (see the package function LoadCheckpoint) and
+// remembers which (Trainer.Loaded).
+func (t *Trainer) LoadCheckpoint(runDir string) (Loaded, error) {
 	t.updates++ // the variables change: the generator graph must be rebuilt
-	return LoadCheckpoint(t.Store, runDir)
+	l, err := LoadCheckpoint(t.Store, runDir)
+	t.Loaded = l
+	return l, err
 }
 
 // Generate maps the generator's input z [N, Shape().Input] (float32: the noise, then the family's conditions)
@@ -365,7 +393,7 @@ func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
 	}
 	out, err := t.generate.Call(z)
 	if err != nil {
-		return nil, errors.WithMessage(err, "gan: generating")
+		return nil, errors.WithMessage(explain(err), "gan: generating")
 	}
 	return out[0], nil
 }
@@ -406,7 +434,7 @@ func (t *Trainer) Discriminate(images []float32, n int, cond func(first, m, batc
 		}
 		res, err := exec.Call(args...)
 		if err != nil {
-			return errors.WithMessage(err, "gan: running D (does the run hold D? `ganbook export` keeps it for infogan and cgan runs)")
+			return errors.WithMessage(explain(err), "gan: running D (does the run hold D? `ganbook export` keeps it for infogan and cgan runs)")
 		}
 		for _, v := range tensors.MustCopyFlatData[float32](res[0])[:m] {
 			out = append(out, float64(v))
