@@ -102,8 +102,10 @@ func TestKillAtAnyMoment(t *testing.T) {
 			t.Fatalf("kill %d: the run reported no step:\n%s", i, strings.Join(log, "\n"))
 		}
 		got := checkpointStep(t, dir)
-		if got < int64(last-every) || got > int64(last+1) {
-			t.Errorf("kill %d at step %d: checkpoint at step %d, want within one interval (%d) before", i, last, got, every)
+		// The process may have gone on a little past the last line read before the kill reached it: the
+		// checkpoint is at most one interval behind the last step it reported.
+		if got < int64(last-every) || got > total {
+			t.Errorf("kill %d at step %d: checkpoint at step %d, want at most one interval (%d) before", i, last, got, every)
 		}
 		if out, err := ganbook(t, "sample", "--run", dir, "--n", "2", "--format", "idx", "--out", filepath.Join(t.TempDir(), "s.idx")); err != nil {
 			t.Errorf("kill %d: sampling the killed run: %v\n%s", i, err, out)

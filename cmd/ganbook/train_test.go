@@ -51,8 +51,8 @@ func TestTrainSampleExport(t *testing.T) {
 	// Resume is explicit: a flag that would change a stored setting is refused with what differs, another
 	// family is refused, and the same flags again (the stored values) are fine.
 	if _, err := ganbook(t, append([]string{"train", "dcgan", "--steps", "6", "--resume", "--lr-g", "1e-3", "--latent", "50"}, common...)...); err == nil ||
-		!strings.Contains(err.Error(), "learning_rate_g (stored 0.0002, asked 0.001)") || !strings.Contains(err.Error(), "latent_dim (stored 100, asked 50)") {
-		t.Errorf("resume with other settings: %v", err)
+		strings.Contains(err.Error(), "learning_rate_g (stored") || !strings.Contains(err.Error(), "latent_dim (stored 100, asked 50)") {
+		t.Errorf("resume with other settings: %v, want latent_dim refused and the learning rate allowed", err)
 	}
 	if _, err := ganbook(t, "train", "infogan", "--out", runDir, "--resume"); err == nil || !strings.Contains(err.Error(), "holds a dcgan run") {
 		t.Errorf("resume as another family: %v", err)

@@ -125,7 +125,7 @@ func TestCheckpointFallback(t *testing.T) {
 		}
 	}
 	damage := func(sub string) {
-		files, _ := filepath.Glob(filepath.Join(dir, sub, "*.json"))
+		files, _ := filepath.Glob(filepath.Join(dir, sub, "checkpoint-*.json"))
 		if len(files) != 1 {
 			t.Fatalf("%s holds %d checkpoint .json files, want 1", sub, len(files))
 		}

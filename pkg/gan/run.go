@@ -298,10 +298,12 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		},
 		Log: func(e MetricsEntry) { metrics.History = append(metrics.History, e) },
 		Save: func() error {
-			if err := SaveCheckpoint(t.Store, opts.Dir); err != nil {
+			// The history first: a kill between the two leaves a history ahead of the checkpoint, which a resumed
+			// session trims, never one behind it with steps missing.
+			if err := writeMetrics(opts.Dir, &metrics); err != nil {
 				return err
 			}
-			return writeMetrics(opts.Dir, &metrics)
+			return SaveCheckpoint(t.Store, opts.Dir)
 		},
 		Sample: func(name string) error {
 			return t.SaveGrid(uint64(cfg.Seed), filepath.Join(opts.Dir, SamplesDir, name))
