@@ -6,7 +6,7 @@ export GOEXPERIMENT := simd
 GO ?= go
 BIN := bin/ganbook
 
-.PHONY: all build demo test check-fmt vet unit kernel jupyter test-notebooks bench bench-dcgan bench-go fuzz clean
+.PHONY: all build demo setup test check-fmt vet unit kernel jupyter test-notebooks bench bench-dcgan bench-go fuzz clean
 
 all: build
 
@@ -31,10 +31,14 @@ demo: build
 	./$(BIN) eval --run $(DEMO_DIR)
 	@echo "samples: $(DEMO_DIR)/samples.png"
 
-# The test command: formatting, go vet, every package's tests (offline, CPU, a few minutes on 2 cores), then
-# every notebook executed on the GoNB kernel (needs Debian's jupyter-notebook, jupyter-nbconvert, jupyter-client
-# and python3-nbclient; installs the kernel first).
-test: check-fmt vet unit test-notebooks
+# The test command sets itself up (`make setup`), then runs formatting, go vet, every package's tests (offline,
+# CPU), then every notebook executed on the GoNB kernel (installed first). Make runs these in order.
+test: setup check-fmt vet unit test-notebooks
+
+# What the tests need, installed only where missing (scripts/setup_test_deps.sh): Debian's packages (apt-get as
+# root, or `sudo -n`; otherwise it stops with the command to run), the pinned Go toolchain and the Go modules.
+setup:
+	./scripts/setup_test_deps.sh
 
 check-fmt:
 	@out=$$(gofmt -l cmd pkg internal); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
