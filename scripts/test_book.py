@@ -51,6 +51,13 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 RAW_TEX = re.compile(r"\$\$|\\[A-Za-z]{2,}|\\[\[\]()]|\$[^\s$][^$\n]{0,200}?(?<=[^\s$\\])\$")
 
 
+def has_tex(markdown):
+    """Whether Markdown holds a formula: $...$ or $$...$$ outside code blocks and code spans."""
+    text = re.sub(r"(?s)```.*?```", " ", markdown)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    return bool(re.search(r"\$\$.+?\$\$|\$[^\s$][^$\n]*?\$", text, re.S))
+
+
 def chromium(args, timeout=90):
     """Runs headless Chromium with networking limited to 127.0.0.1; returns (stdout, stderr)."""
     profile = tempfile.mkdtemp(prefix="ganbook-chromium.")
@@ -228,7 +235,7 @@ def check_book(book, notebooks, shots):
             with open(src, encoding="utf-8") as f:
                 nb = json.load(f)
             want = nb.get("metadata", {}).get("ganbook", {}).get("min_figures", 1)
-            has_math = any(c.get("cell_type") == "markdown" and "$" in "".join(c.get("source", []))
+            has_math = any(c.get("cell_type") == "markdown" and has_tex("".join(c.get("source", [])))
                            for c in nb.get("cells", []))
             p = parse(dump_dom(base + pg))
             bad = []
