@@ -7,11 +7,11 @@ Each notebook's executed copy (EXECUTED_DIR/<name>.ipynb, which scripts/test_not
 OUT_DIR/<name>.html with JupyterLab's HTML export (nbconvert, template scripts/book_template/ganbook), its
 figures inline, a bar of links (contents, previous and next chapter) at the top and the bottom, and links
 between notebooks (href="02_dcgan.ipynb") pointed at their pages. OUT_DIR/index.html lists the chapters, each
-with its title, its opening paragraph and one key figure: the figure numbered metadata.ganbook.key_figure
-(0-based, among the figures scripts/check_notebook.py counts; negative counts from the end), by default the last
-one. Formulas are typeset in the reader's browser by MathJax 2 from Debian's libjs-mathjax, copied into
-OUT_DIR/mathjax (only the parts the TeX-AMS_CHTML-full configuration loads), and require.js from libjs-requirejs
-into OUT_DIR/static: the pages load nothing from the network.
+with its title, its opening prose and one key figure: the figure numbered metadata.ganbook.key_figure (0-based,
+among the figures scripts/check_notebook.py counts; negative counts from the end), by default the last PNG one
+(a sample grid rather than a plot), else the last. Formulas are typeset in the reader's browser by MathJax 2
+from Debian's libjs-mathjax, copied into OUT_DIR/mathjax (only the parts the TeX-AMS_CHTML-full configuration
+loads), and require.js from libjs-requirejs into OUT_DIR/static: the pages load nothing from the network.
 
 Needs nbconvert (Debian's jupyter-nbconvert); run it with the Python that runs Jupyter.
 """
@@ -29,7 +29,7 @@ import nbformat
 HERE = os.path.dirname(os.path.abspath(__file__))
 MATHJAX_SRC = os.environ.get("GANBOOK_MATHJAX_DIR", "/usr/share/javascript/mathjax")
 REQUIREJS_SRC = os.environ.get("GANBOOK_REQUIREJS", "/usr/share/javascript/requirejs/require.min.js")
-MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"
+MATHJAX_URL = "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 # What MathJax 2 loads for TeX input and CommonHTML output (TeX-AMS_CHTML-full holds the jax themselves; the
 # rest it fetches as it needs them). Paths under MATHJAX_SRC, copied with symlinks followed (Debian links the
 # fonts from fonts-mathjax).
@@ -66,6 +66,10 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{title}</title>
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({{tex2jax: {{inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true}}, messageStyle: "none"}});
+</script>
+<script src="{mathjax}"></script>
 <style type="text/css">
 body {{ font: 16px/1.5 sans-serif; color: #1f2328; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
 h1 {{ margin-bottom: 0.2em; }}
@@ -132,30 +136,56 @@ def figures(nb):
     return found
 
 
-def heading_and_summary(nb):
-    """The first level-1 heading of the notebook, and the first paragraph after it, as plain text."""
+def plain(markdown):
+    """Markdown prose as plain text: links by their text, emphasis and code marks dropped, formulas kept."""
+    parts = re.split(r"(\$\$.+?\$\$|\$[^$\n]+\$)", markdown)
+    for i in range(0, len(parts), 2):
+        t = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", parts[i])
+        parts[i] = re.sub(r"[*_`]", "", t)
+    return "".join(parts)
+
+
+def heading_and_summary(nb, want=250, most=600):
+    """The first level-1 heading of the notebook, and the prose after it (whole paragraphs, about `want`
+    characters; lists, tables, code, display formulas and the sentences that lead into them left out), as plain
+    text with its inline formulas."""
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
         lines = joined(cell.get("source")).splitlines()
-        heading, para = None, []
-        for line in lines:
-            if heading is None:
-                if line.startswith("# "):
-                    heading = line[2:].strip()
+        heading = None
+        for k, line in enumerate(lines):
+            if line.startswith("# "):
+                heading = line[2:].strip()
+                break
+        if heading is None:
+            continue
+        paras, cur = [], []
+        for line in lines[k + 1:] + [""]:
+            if line.strip():
+                cur.append(line.strip())
+            elif cur:
+                paras.append(cur)
+                cur = []
+        text = ""
+        for para in paras:
+            first = para[0]
+            if first.startswith(("|", "$$", "```", "- ", "* ", "> ", "#", "<")) or re.match(r"\d+\. ", first):
                 continue
-            if not line.strip():
-                if para:
-                    break
-                continue
-            para.append(line.strip())
-        if heading:
-            text = " ".join(para)
-            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: their text
-            text = re.sub(r"[*_`]", "", text)
-            if len(text) > 420:
-                text = text[:420].rsplit(" ", 1)[0] + " …"
-            return heading, text
+            p = plain(" ".join(para))
+            if p.rstrip().endswith((":", ",")):
+                continue  # a lead-in to a list, a table or a formula left out
+            if len(text) + len(p) > most:
+                # Cut at a sentence's end outside a formula, or not at all.
+                cut = max((m.end() for m in re.finditer(r"[.:;] ", p[:most - len(text)])
+                           if p[:m.end()].count("$") % 2 == 0), default=0)
+                if cut:
+                    text += (" " if text else "") + p[:cut].strip() + " …"
+                break
+            text += (" " if text else "") + p
+            if len(text) >= want:
+                break
+        return heading, text
     return None, ""
 
 
@@ -199,7 +229,7 @@ def main(executed, out, sources):
     exporter = HTMLExporter(
         template_name="ganbook",
         extra_template_basedirs=[os.path.join(HERE, "book_template")],
-        mathjax_url="mathjax/MathJax.js?config=" + MATHJAX_CONFIG,
+        mathjax_url=MATHJAX_URL,
         require_js_url="static/require.min.js",
     )
     pages = []
@@ -212,7 +242,7 @@ def main(executed, out, sources):
         heading, summary = heading_and_summary(nb)
         pages.append({"nb": nb, "stem": stem, "name": name, "page": stem + ".html",
                       "title": heading or meta.get("title") or stem, "summary": summary,
-                      "key": meta.get("key_figure", -1)})
+                      "key": meta.get("key_figure")})
     names = {p["name"]: p["page"] for p in pages}
     items = []
     for i, p in enumerate(pages):
@@ -230,7 +260,10 @@ def main(executed, out, sources):
         figs = figures(p["nb"])
         figure = ""
         if figs:
-            k = p["key"] if isinstance(p["key"], int) and -len(figs) <= p["key"] < len(figs) else -1
+            pngs = [j for j, (ext, _) in enumerate(figs) if ext == "png"]
+            k = p["key"]
+            if not (isinstance(k, int) and -len(figs) <= k < len(figs)):
+                k = pngs[-1] if pngs else -1
             ext, data = figs[k]
             fig_path = "figures/%s.%s" % (p["stem"], ext)
             with open(os.path.join(out, fig_path), "wb") as f:
@@ -240,7 +273,7 @@ def main(executed, out, sources):
         items.append(ITEM_TEMPLATE.format(figure=figure, page=p["page"], title=html.escape(p["title"]),
                                           summary=html.escape(p["summary"])))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
-        f.write(INDEX_TEMPLATE.format(title="ganbook: GANs in Go, on GoMLX", items="\n".join(items),
+        f.write(INDEX_TEMPLATE.format(title="ganbook: GANs in Go, on GoMLX", items="\n".join(items), mathjax=MATHJAX_URL,
                                       executed=html.escape(executed)))
     print("book: %d chapters in %s/index.html" % (len(pages), out))
 

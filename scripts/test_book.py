@@ -216,12 +216,17 @@ def check_book(book, notebooks, shots):
                 failures.append("%s: loads %s from another host" % (f, ref))
 
         start = time.time()
-        index = parse(dump_dom(base + "index.html", 3000))
+        index = parse(dump_dom(base + "index.html", 5000))
         bad = ["no link to %s" % pg for pg in pages if pg not in index.links]
         imgs = [r for r in index.resources if r.startswith("figures/")]
+        raw = sorted(set(m.group(0)[:40] for m in RAW_TEX.finditer("".join(index.text))))
+        if raw:
+            bad.append("raw TeX in its text: %s" % ", ".join(repr(r) for r in raw[:8]))
+        if len(index.tex_scripts - index.tex_frames):
+            bad.append("%d formulas not typeset by MathJax" % len(index.tex_scripts - index.tex_frames))
         if len(imgs) < len(pages):
             bad.append("%d key figures for %d chapters" % (len(imgs), len(pages)))
-        if not screenshot(base + "index.html", os.path.join(shots, "index.book.png"), 1800, 3000):
+        if not screenshot(base + "index.html", os.path.join(shots, "index.book.png"), 1800, 5000):
             bad.append("no screenshot")
         if bad:
             failures += ["index.html: %s" % b for b in bad]
@@ -285,8 +290,8 @@ def http_json(url, method="GET"):
 
 def kernel_display_name(name="gonb"):
     try:
-        out = subprocess.run(["jupyter", "kernelspec", "list", "--json"], stdout=subprocess.PIPE, check=True,
-                             timeout=60).stdout
+        out = subprocess.run(["jupyter", "kernelspec", "list", "--json"], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, check=True, timeout=60).stdout
         return json.loads(out)["kernelspecs"][name]["spec"]["display_name"]
     except Exception as e:  # noqa: BLE001 -- reported as a failure
         raise RuntimeError("the %s kernel is not installed (make kernel): %s" % (name, e))
