@@ -12,8 +12,9 @@ Usage: test_book.py [--book DIR] [--notebooks DIR] [--shots DIR] [--skip-jupyter
    - still shows raw TeX in its text ($$, \\frac or any \\command, $x$) outside code, or has a formula that
      MathJax did not typeset (each <script type="math/tex"> needs its MathJax-Element-N-Frame);
    - lacks its links to the contents and to the chapters before and after it;
-   and the book fails if any file it asks for is missing (a 404 from the server) or if a page refers to a
-   script, style sheet or image on another host. Each page is also saved as a screenshot.
+   and the book fails if any file it asks for is missing (a 404 from the server), if a page refers to a
+   script, style sheet or image on another host, or if Chromium's net log shows a page asking another host
+   for anything (Chromium's own background requests, initiated by no page, are not counted). Each page is also saved as a screenshot.
 2. `make jupyter` on a free 127.0.0.1 port (a throwaway Jupyter config: no browser, a random token): opens
    notebooks/00_setup.ipynb through the Notebook server in Chromium and checks that the page names the gonb
    kernel (its kernelspec's display name, e.g. "Go (gonb)") and that the server has a session for it with a
@@ -72,11 +73,31 @@ def chromium(args, timeout=90):
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def dump_dom(url, budget_ms=10000):
-    out, err = chromium(["--virtual-time-budget=%d" % budget_ms, "--dump-dom", url])
-    if not out.strip():
-        raise RuntimeError("chromium printed no DOM for %s; its stderr ends:\n%s" % (url, err[-2000:]))
-    return out
+def dump_dom(url, budget_ms=10000, foreign=None):
+    """The DOM after the page's scripts ran. With a list for foreign, also appends to it each URL the page
+    itself asked for (the requests Chromium's net log says it initiated) on a host other than the page's."""
+    netlog = tempfile.NamedTemporaryFile(prefix="ganbook-netlog.", suffix=".json", delete=False).name
+    try:
+        out, err = chromium(["--virtual-time-budget=%d" % budget_ms, "--log-net-log=" + netlog, "--dump-dom", url])
+        if not out.strip():
+            raise RuntimeError("chromium printed no DOM for %s; its stderr ends:\n%s" % (url, err[-2000:]))
+        if foreign is not None:
+            origin = "/".join(url.split("/")[:3])
+            with open(netlog) as f:
+                text = f.read()
+            try:
+                events = json.loads(text).get("events", [])
+            except ValueError:  # a log cut short: read what it holds
+                events = [json.loads(m) for m in re.findall(r'\{"params":\{[^{}]*\}[^{}]*\}', text)]
+            for e in events:
+                params = e.get("params") or {}
+                u = params.get("url", "")
+                if params.get("initiator") == origin and u and not u.startswith((origin + "/", "data:", "blob:")):
+                    if u not in foreign:
+                        foreign.append(u)
+        return out
+    finally:
+        os.unlink(netlog)
 
 
 def screenshot(url, path, height=2400, budget_ms=10000):
@@ -216,8 +237,11 @@ def check_book(book, notebooks, shots):
                 failures.append("%s: loads %s from another host" % (f, ref))
 
         start = time.time()
-        index = parse(dump_dom(base + "index.html", 5000))
+        foreign = []
+        index = parse(dump_dom(base + "index.html", 5000, foreign))
         bad = ["no link to %s" % pg for pg in pages if pg not in index.links]
+        if foreign:
+            bad.append("asked for %d URLs on other hosts: %s" % (len(foreign), ", ".join(foreign[:5])))
         imgs = [r for r in index.resources if r.startswith("figures/")]
         raw = sorted(set(m.group(0)[:40] for m in RAW_TEX.finditer("".join(index.text))))
         if raw:
@@ -242,8 +266,11 @@ def check_book(book, notebooks, shots):
             want = nb.get("metadata", {}).get("ganbook", {}).get("min_figures", 1)
             has_math = any(c.get("cell_type") == "markdown" and has_tex("".join(c.get("source", [])))
                            for c in nb.get("cells", []))
-            p = parse(dump_dom(base + pg))
+            foreign = []
+            p = parse(dump_dom(base + pg, foreign=foreign))
             bad = []
+            if foreign:
+                bad.append("asked for %d URLs on other hosts: %s" % (len(foreign), ", ".join(foreign[:5])))
             if p.errors:
                 bad.append("%d error outputs" % p.errors)
             if p.math_errors:
