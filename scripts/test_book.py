@@ -14,11 +14,12 @@ Usage: test_book.py [--book DIR] [--notebooks DIR] [--shots DIR] [--skip-jupyter
    - lacks its links to the contents and to the chapters before and after it;
    and the book fails if any file it asks for is missing (a 404 from the server), if a page refers to a
    script, style sheet or image on another host, or if Chromium's net log shows a page asking another host
-   for anything (Chromium's own background requests, initiated by no page, are not counted). Each page is also saved as a screenshot.
+   for anything (Chromium's own background requests, initiated by no page, are not counted). Each page is
+   also saved as a screenshot.
 2. `make jupyter` on a free 127.0.0.1 port (a throwaway Jupyter config: no browser, a random token): opens
    notebooks/00_setup.ipynb through the Notebook server in Chromium and checks that the page names the gonb
-   kernel (its kernelspec's display name, e.g. "Go (gonb)") and that the server has a session for it with a
-   live gonb kernel; then stops the server.
+   kernel (its kernelspec's display name, e.g. "Go (gonb)") and that the server then has a session for it
+   running the gonb kernel; then stops the server.
 
 Screenshots go to --shots (default: the executed notebooks' folder, $NOTEBOOK_OUT or book/executed), as
 <page>.book.png and 00_setup.jupyter.png.
@@ -40,7 +41,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -331,7 +331,8 @@ def check_jupyter(shots):
     token = secrets.token_hex(16)
     config = tempfile.mkdtemp(prefix="ganbook-jupyter-config.")
     with open(os.path.join(config, "jupyter_notebook_config.py"), "w") as f:
-        f.write("c.NotebookApp.open_browser = False\n")
+        # The classic Notebook's setting, and jupyter_server's (JupyterLab, Notebook 7) where make jupyter uses it.
+        f.write("c.NotebookApp.open_browser = False\nc.ServerApp.open_browser = False\n")
     env = dict(os.environ, JUPYTER_CONFIG_DIR=config, JUPYTER_TOKEN=token)
     log_path = os.path.join(shots, "jupyter.log")
     log = open(log_path, "w")
@@ -354,12 +355,13 @@ def check_jupyter(shots):
                     return ["make jupyter did not serve on 127.0.0.1:%d (its log, %s, ends):\n%s" % (
                         port, log_path, tail)]
                 time.sleep(0.5)
-        url = base + "notebooks/00_setup.ipynb?token=" + token
+        lab = subprocess.run(["jupyter", "lab", "--version"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL).returncode == 0  # what make jupyter chose
+        url = base + ("lab/tree/" if lab else "notebooks/") + "00_setup.ipynb?token=" + token
         dom = dump_dom(url, 20000)
-        p = parse(dom)
-        m = re.search(r'class="[^"]*kernel_indicator_name[^"]*"[^>]*>([^<]*)<', dom) or \
-            re.search(r'id="kernel_indicator"[^>]*>.*?<[^>]*>([^<]*)<', dom, re.S)
-        shown = m.group(1).strip() if m else ""
+        # The classic Notebook's kernel indicator; elsewhere (JupyterLab's toolbar) the name anywhere in the page.
+        m = re.search(r'class="[^"]*kernel_indicator_name[^"]*"[^>]*>([^<]*)<', dom)
+        shown = m.group(1).strip() if m else (display if ">%s<" % display in dom else "")
         if shown != display:
             failures.append("jupyter: the notebook page names kernel %r, want %r" % (shown, display))
         if "00_setup" not in dom:
