@@ -68,8 +68,8 @@ if ! command -v go >/dev/null; then
 	echo "setup: no go command on PATH: install Go >= 1.21 (it fetches $GOTOOLCHAIN itself), e.g. into /usr/local/go" >&2
 	exit 1
 fi
-# With GOTOOLCHAIN set, a go >= 1.21 downloads and runs the pinned toolchain; an older go ignores it.
-if [ "$(go env GOVERSION 2>/dev/null)" != "$GOTOOLCHAIN" ]; then
+# With GOTOOLCHAIN set to a version, a go >= 1.21 downloads and runs that toolchain; an older go ignores it.
+if [[ "$GOTOOLCHAIN" =~ ^go[0-9.]+$ ]] && [ "$(go env GOVERSION 2>/dev/null)" != "$GOTOOLCHAIN" ]; then
 	echo "setup: go on PATH ($(go version 2>&1)) does not run $GOTOOLCHAIN: install Go >= 1.21" >&2
 	exit 1
 fi
