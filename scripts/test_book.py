@@ -337,6 +337,8 @@ def check_jupyter(shots):
     log_path = os.path.join(shots, "jupyter.log")
     log = open(log_path, "w")
     make = os.environ.get("MAKE", "make")
+    checkpoints = os.path.join(ROOT, "notebooks", ".ipynb_checkpoints")  # the Notebook makes it on opening
+    had_checkpoints = os.path.exists(checkpoints)
     # A session of its own, so that the server and the make above it stop together.
     proc = subprocess.Popen([make, "--no-print-directory", "-C", ROOT, "jupyter", "JUPYTER_PORT=%d" % port],
                             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -396,6 +398,11 @@ def check_jupyter(shots):
                 pass
         log.close()
         shutil.rmtree(config, ignore_errors=True)
+        if not had_checkpoints:
+            try:
+                os.rmdir(checkpoints)  # only if empty
+            except OSError:
+                pass
     return failures
 
 
