@@ -6,7 +6,8 @@ export GOEXPERIMENT := simd
 GO ?= go
 BIN := bin/ganbook
 
-.PHONY: all build demo test check-fmt vet unit kernel jupyter test-notebooks bench bench-dcgan bench-go fuzz clean
+.PHONY: all build demo setup test check-fmt vet unit kernel jupyter test-notebooks book test-book bench bench-dcgan \
+	bench-go fuzz clean
 
 all: build
 
@@ -31,10 +32,15 @@ demo: build
 	./$(BIN) eval --run $(DEMO_DIR)
 	@echo "samples: $(DEMO_DIR)/samples.png"
 
-# The test command: formatting, go vet, every package's tests (offline, CPU, a few minutes on 2 cores), then
-# every notebook executed on the GoNB kernel (needs Debian's jupyter-notebook, jupyter-nbconvert, jupyter-client
-# and python3-nbclient; installs the kernel first).
-test: check-fmt vet unit test-notebooks
+# The test command sets itself up (`make setup`), then runs formatting, go vet, every package's tests (offline,
+# CPU), every notebook executed on the GoNB kernel (installed first), and the book built from the executed
+# notebooks and checked in headless Chromium, with `make jupyter` opened there too. Make runs these in order.
+test: setup check-fmt vet unit test-notebooks test-book
+
+# What the tests need, installed only where missing (scripts/setup_test_deps.sh): Debian's packages (apt-get as
+# root, or `sudo -n`; otherwise it stops with the command to run), the pinned Go toolchain and the Go modules.
+setup:
+	./scripts/setup_test_deps.sh
 
 check-fmt:
 	@out=$$(gofmt -l cmd pkg internal); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
@@ -63,9 +69,22 @@ jupyter: kernel
 	fi
 
 # Executes every notebook headless and checks its figures (scripts/test_notebooks.sh); NOTEBOOKS=path runs one.
+# The executed copies go to $(NOTEBOOK_OUT), where `make book` finds them.
 NOTEBOOKS ?=
+BOOK_DIR ?= book
+NOTEBOOK_OUT ?= $(BOOK_DIR)/executed
 test-notebooks: kernel
-	./scripts/test_notebooks.sh $(NOTEBOOKS)
+	NOTEBOOK_OUT=$(NOTEBOOK_OUT) ./scripts/test_notebooks.sh $(NOTEBOOKS)
+
+# The course as static HTML pages in $(BOOK_DIR)/ (index.html first): the executed notebooks (run again only
+# where missing or out of date), formulas by a local copy of Debian's MathJax, nothing from the network.
+book: kernel
+	BOOK_DIR=$(BOOK_DIR) NOTEBOOK_OUT=$(NOTEBOOK_OUT) ./scripts/build_book.sh
+
+# The book's pages and `make jupyter` opened in headless Chromium (scripts/test_book.py); screenshots go beside
+# the executed notebooks.
+test-book: book
+	python3 scripts/test_book.py --book $(BOOK_DIR) --shots $(NOTEBOOK_OUT)
 
 # Speed figures, printed (never asserted in tests).
 bench: build

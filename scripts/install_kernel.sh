@@ -29,10 +29,10 @@ mkdir -p "$root/bin"
 
 gobin="$(dirname "$(command -v go)")"
 kernel_path="$root/bin:$gobin:$(go env GOROOT)/bin:/usr/local/bin:/usr/bin:/bin"
-PATH="$kernel_path" "$root/bin/gonb" --install --logtostderr=false >/dev/null
-
 data_dir="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}"
 kernel_json="$data_dir/kernels/gonb/kernel.json"
+before="$(cat "$kernel_json" 2>/dev/null || true)"
+PATH="$kernel_path" "$root/bin/gonb" --install --logtostderr=false >/dev/null
 "$python" - "$kernel_json" "$GOTOOLCHAIN" "$GOEXPERIMENT" "$kernel_path" <<'PY'
 import json, sys
 path, toolchain, experiment, kpath = sys.argv[1:]
@@ -45,4 +45,7 @@ with open(path + ".tmp", "w") as f:
 import os
 os.replace(path + ".tmp", path)
 PY
-echo "GoNB kernel installed: $kernel_json"
+# Quiet when nothing changed (`make test` runs this every time).
+if [ "$(cat "$kernel_json")" != "$before" ]; then
+	echo "GoNB kernel installed: $kernel_json"
+fi
