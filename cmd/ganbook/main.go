@@ -8,6 +8,8 @@
 //	ganbook backend                 print the compute backend GOMLX_BACKEND selects (default: pure Go)
 //	ganbook bench conv [--json]     time pkg/nn's convolutions against GoMLX's native ones and the MatMul rate
 //	ganbook data [--dataset mnist]  load a dataset and print what it holds
+//	ganbook assign [--check]        write (or check) the assignments' student copies from their masters
+//	ganbook grade SUBMISSION.ipynb  grade an assignment notebook: a score table, or --json; --class DIR for a folder
 //
 // Every command takes -h for its flags. All the work is done by the packages under pkg/ (pkg/gan's core and one
 // package per family); this command only parses flags and prints.
@@ -41,6 +43,8 @@ func commands() []command {
 		{"backend", "print the compute backend selected by GOMLX_BACKEND", runBackend},
 		{"bench", "benchmarks: `ganbook bench conv|dcgan [--json]`", runBench},
 		{"data", "load a dataset and print its size and label counts", runData},
+		{"assign", "write the student copies of the course assignments from their masters (--check: verify them)", runAssign},
+		{"grade", "grade an assignment notebook (or a folder of them, --class DIR --csv FILE)", runGrade},
 	}
 }
 

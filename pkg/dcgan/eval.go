@@ -51,3 +51,13 @@ func ScoreSamples(t *gan.Trainer, n int, seed uint64) (*Scored, error) {
 	return &Scored{Report: Report{Dataset: t.Config.Dataset, Step: t.GlobalStep(), Samples: scores},
 		Images: flat, Latent: lat, Classifier: clf}, nil
 }
+
+// ScoreImages scores n images of the run's dataset (flat, [-1, 1]) with its classifier: samples made some
+// other way than Sample (a latent walk, an assignment's code).
+func ScoreImages(t *gan.Trainer, images []float32, n int) (*eval.Scores, error) {
+	clf, err := eval.LoadClassifier(t.Backend, t.Config.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	return clf.Score(images, n)
+}

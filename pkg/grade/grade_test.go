@@ -1,0 +1,167 @@
+// Copyright 2026 The ganbook Authors. SPDX-License-Identifier: Apache-2.0
+
+package grade
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ganbook/ganbook/pkg/notebook"
+)
+
+func root(t *testing.T) string {
+	t.Helper()
+	r, err := notebook.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestStudentCopies: every committed student copy is what StudentCopy makes of its master, holds no solution,
+// no hidden test and no output, and keeps every answer and test cell.
+func TestStudentCopies(t *testing.T) {
+	r := root(t)
+	ids, err := Assignments(r)
+	if err != nil || len(ids) < 4 {
+		t.Fatalf("assignments %v, %v: want one per family (at least 4)", ids, err)
+	}
+	for _, id := range ids {
+		if err := CheckReleased(r, id); err != nil {
+			t.Error(err)
+			continue
+		}
+		master, _ := ReadNotebook(MasterPath(r, id))
+		student, err := ReadNotebook(StudentPath(r, id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(StudentPath(r, id))
+		if strings.Contains(string(b), "BEGIN SOLUTION") || strings.Contains(string(b), `"hidden"`) || strings.Contains(string(b), `"output_type"`) {
+			t.Errorf("%s: the student copy shows a solution, a hidden test or an output", id)
+		}
+		count := func(nb *Notebook, kind string) int {
+			n := 0
+			for _, c := range nb.Cells {
+				if c.Tag != nil && c.Tag.Kind == kind {
+					n++
+				}
+			}
+			return n
+		}
+		if count(student, KindAnswer) != count(master, KindAnswer) || count(student, KindTest) != count(master, KindTest) ||
+			count(student, KindHidden) != 0 || count(master, KindHidden) == 0 {
+			t.Errorf("%s: answers %d/%d, tests %d/%d, hidden %d/%d (student/master)", id, count(student, KindAnswer), count(master, KindAnswer),
+				count(student, KindTest), count(master, KindTest), count(student, KindHidden), count(master, KindHidden))
+		}
+	}
+}
+
+// TestGradeAssignments: each master scores full marks; each student copy compiles and fails every graded test
+// (its stubs panic with their TODO); nbgrader's validate and validate --invert.
+func TestGradeAssignments(t *testing.T) {
+	r := root(t)
+	ids, _ := Assignments(r)
+	for _, id := range ids {
+		t.Run(id, func(t *testing.T) {
+			opts := Options{Root: r}
+			rep, err := GradeFile(context.Background(), MasterPath(r, id), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Score != rep.Max || rep.Max == 0 {
+				t.Errorf("the master scores %g of %g: %+v", rep.Score, rep.Max, rep.Results)
+			}
+			stu, err := GradeFile(context.Background(), StudentPath(r, id), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stu.Score != 0 || stu.Max != rep.Max {
+				t.Errorf("the student copy scores %g of %g", stu.Score, stu.Max)
+			}
+			for _, res := range stu.Results {
+				if res.Status != Panic || !strings.Contains(res.Message, "TODO("+res.Question+")") {
+					t.Errorf("student copy, %s %s: %s %q, want the stub's panic", res.Question, res.Test, res.Status, res.Message)
+				}
+			}
+		})
+	}
+}
+
+// TestGradeWrongSubmission grades testdata/gan-losses-wrong.ipynb: q1 copied, the copy kept last (moved to the
+// end) with the minimax loss's sign wrong: the value test fails, the others pass; q2's answer deleted: missing;
+// q3 with a syntax error: a compile error, which costs q3 alone. 3 of 8 points.
+func TestGradeWrongSubmission(t *testing.T) {
+	r := root(t)
+	rep, err := GradeFile(context.Background(), filepath.Join("testdata", "gan-losses-wrong.ipynb"), Options{Root: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"TestGeneratorLossValues": Fail, "TestSaturation": Pass, "TestGeneratorLossesStable": Pass, "TestGeneratorLossGradients": Pass,
+		"TestDiscriminatorLoss": Missing, "TestDiscriminatorLossStable": Missing,
+		"TestLeastSquares": CompileError, "TestLeastSquaresGradient": CompileError,
+	}
+	for _, res := range rep.Results {
+		if res.Status != want[res.Test] {
+			t.Errorf("%s: %s (%s), want %s", res.Test, res.Status, res.Message, want[res.Test])
+		}
+	}
+	if rep.Score != 3 || rep.Max != 8 {
+		t.Errorf("score %g of %g, want 3 of 8", rep.Score, rep.Max)
+	}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, []*Report{rep}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][2] != "3" || rows[0][4] != "gan-losses/q1" || rows[1][4] != "3" {
+		t.Errorf("CSV %v, %v", rows, err)
+	}
+}
+
+// TestStubs: the markers become compiling stubs, and bad markers or tags are errors.
+func TestStubs(t *testing.T) {
+	got, n, err := stubSolutions("func F() int {\n\t// BEGIN SOLUTION: add them\n\treturn 1 + 2\n\t// END SOLUTION\n}", "q7")
+	if err != nil || n != 1 || got != "func F() int {\n\tpanic(\"TODO(q7): add them\")\n}" {
+		t.Errorf("stub %q, %d, %v", got, n, err)
+	}
+	for _, bad := range []string{"// BEGIN SOLUTION\nx", "// END SOLUTION", "// BEGIN SOLUTION\n// BEGIN SOLUTION\n// END SOLUTION"} {
+		if _, _, err := stubSolutions(bad, "q1"); err == nil {
+			t.Errorf("%q was accepted", bad)
+		}
+	}
+	for _, bad := range []string{`{"cells": [{"cell_type": "code", "source": "", "metadata": {"ganbook": {"grade": {"kind": "answer"}}}}]}`,
+		`{"cells": [{"cell_type": "code", "source": "", "metadata": {"ganbook": {"grade": {"kind": "essay", "question": "q1"}}}}]}`,
+		`{"cells": 3}`, `not json`} {
+		if _, err := ParseNotebook([]byte(bad)); err == nil {
+			t.Errorf("%s was parsed", bad)
+		}
+	}
+}
+
+// FuzzParseNotebook: no notebook makes the parser panic, and one it reads writes back and reads again.
+func FuzzParseNotebook(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "gan-losses-wrong.ipynb")); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte(`{"cells": [{"cell_type": "code", "source": ["a\n", "b"], "metadata": {"ganbook": {"grade": {"kind": "test", "question": "q1", "points": 2}}}}], "metadata": {"ganbook": {"assignment": "x"}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		nb, err := ParseNotebook(b)
+		if err != nil {
+			return
+		}
+		out, err := nb.Marshal()
+		if err != nil {
+			t.Fatalf("a parsed notebook does not write back: %v", err)
+		}
+		if _, err := ParseNotebook(out); err != nil {
+			t.Fatalf("a written notebook does not parse: %v", err)
+		}
+	})
+}
