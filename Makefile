@@ -6,7 +6,7 @@ export GOEXPERIMENT := simd
 GO ?= go
 BIN := bin/ganbook
 
-.PHONY: all build demo setup test check-fmt vet unit kernel jupyter test-notebooks book test-book bench bench-dcgan \
+.PHONY: all build demo setup test check-fmt vet unit kernel jupyter test-notebooks test-assignments book test-book bench bench-dcgan \
 	bench-go fuzz clean
 
 all: build
@@ -35,7 +35,7 @@ demo: build
 # The test command sets itself up (`make setup`), then runs formatting, go vet, every package's tests (offline,
 # CPU), every notebook executed on the GoNB kernel (installed first), and the book built from the executed
 # notebooks and checked in headless Chromium, with `make jupyter` opened there too. Make runs these in order.
-test: setup check-fmt vet unit test-notebooks test-book
+test: setup check-fmt vet unit test-notebooks test-assignments test-book
 
 # What the tests need, installed only where missing (scripts/setup_test_deps.sh): Debian's packages (apt-get as
 # root, or `sudo -n`; otherwise it stops with the command to run), the pinned Go toolchain and the Go modules.
@@ -75,6 +75,13 @@ BOOK_DIR ?= book
 NOTEBOOK_OUT ?= $(BOOK_DIR)/executed
 test-notebooks: kernel
 	NOTEBOOK_OUT=$(NOTEBOOK_OUT) ./scripts/test_notebooks.sh $(NOTEBOOKS)
+
+# The course assignments: the committed student copies are what the masters make (ganbook assign --check), and
+# every master runs on the GoNB kernel with its visible and hidden tests passing (pkg/grade's tests, in `unit`,
+# grade the masters, the student copies and a wrong submission).
+test-assignments: build kernel
+	./$(BIN) assign --check
+	NOTEBOOK_OUT=$(NOTEBOOK_OUT) ./scripts/test_notebooks.sh assignments/*/master.ipynb
 
 # The course as static HTML pages in $(BOOK_DIR)/ (index.html first): the executed notebooks (run again only
 # where missing or out of date), formulas by a local copy of Debian's MathJax, nothing from the network.

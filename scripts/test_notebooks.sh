@@ -29,6 +29,9 @@ fi
 failed=0
 for nb in "${notebooks[@]}"; do
 	name="$(basename "$nb")"
+	case "$nb" in # an assignment's master (assignments/<id>/master.ipynb) is executed as assignment-<id>.ipynb
+	*/master.ipynb) name="assignment-$(basename "$(dirname "$nb")").ipynb" ;;
+	esac
 	start=$(date +%s)
 	if ! jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=gonb \
 		--ExecutePreprocessor.allow_errors=True --ExecutePreprocessor.timeout="$timeout_s" \
