@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/ganbook/ganbook/internal/storetest"
-	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/internal/testenv"
 	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/dcgan"
@@ -55,23 +55,9 @@ func families() map[string]gan.Config {
 	return out
 }
 
-var testSet *data.Set
-
 func setup(t *testing.T) (compute.Backend, *data.Set) {
 	t.Helper()
-	b, err := backend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Finalize)
-	if testSet == nil {
-		set, err := data.Load("mnist", "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		testSet = set.Subset(256)
-	}
-	return b, testSet
+	return testenv.Backend(t), testenv.MNIST(t, 256)
 }
 
 func newTrainer(t *testing.T, b compute.Backend, cfg gan.Config, set *data.Set) *gan.Trainer {

@@ -7,8 +7,7 @@ import (
 	"testing"
 
 	"github.com/ganbook/ganbook/internal/storetest"
-	"github.com/ganbook/ganbook/pkg/backend"
-	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/internal/testenv"
 	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 )
@@ -26,15 +25,7 @@ func tinyConfig(arch, cond string) gan.Config {
 }
 
 func TestConditionalGAN(t *testing.T) {
-	b, err := backend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Finalize()
-	set, err := data.Load("mnist", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, set := testenv.Backend(t), testenv.MNIST(t, 0)
 	for _, cond := range Conditions {
 		for _, arch := range []string{dcgan.ModelDCGAN, dcgan.ModelMLP} {
 			cfg := tinyConfig(arch, cond)
@@ -119,19 +110,11 @@ func TestConditionalGAN(t *testing.T) {
 // TestLabelVerdicts asks the committed pretrained/cgan-mnist's D about real digits under every label: it must
 // believe the right label more than the wrong ones.
 func TestLabelVerdicts(t *testing.T) {
-	b, err := backend.New()
+	tr, err := gan.LoadRun(testenv.Backend(t), "../../pretrained/cgan-mnist")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Finalize()
-	tr, err := gan.LoadRun(b, "../../pretrained/cgan-mnist")
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := data.Load("mnist", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	test := testenv.MNIST(t, 0)
 	tab, err := LabelVerdicts(tr, test, 300)
 	if err != nil {
 		t.Fatal(err)

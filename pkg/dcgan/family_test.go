@@ -10,10 +10,9 @@ import (
 	"testing"
 
 	"github.com/ganbook/ganbook/internal/storetest"
-	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/internal/testenv"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/gan"
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
@@ -36,29 +35,9 @@ func tinyConfig(model string) gan.Config {
 // net is the networks of a run of this package.
 func net(cfg gan.Config) *Config { return cfg.Family.(*Config) }
 
-func testBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := backend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Finalize)
-	return b
-}
+var testBackend = testenv.Backend
 
-var mnistSubset *data.Set
-
-func testData(t testing.TB) *data.Set {
-	t.Helper()
-	if mnistSubset == nil {
-		set, err := data.Load("mnist", "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		mnistSubset = set.Subset(512)
-	}
-	return mnistSubset
-}
+func testData(t testing.TB) *data.Set { return testenv.MNIST(t, 512) }
 
 func newTestTrainer(t testing.TB, cfg gan.Config) *gan.Trainer {
 	t.Helper()

@@ -6,10 +6,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/internal/testenv"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/gan"
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
@@ -17,34 +16,9 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-var (
-	sharedBackend compute.Backend
-	mnistSubset   *data.Set
-)
+var testBackend = testenv.Backend
 
-func testBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	if sharedBackend == nil {
-		b, err := backend.New()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sharedBackend = b
-	}
-	return sharedBackend
-}
-
-func testData(t testing.TB) *data.Set {
-	t.Helper()
-	if mnistSubset == nil {
-		set, err := data.Load("mnist", "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		mnistSubset = set.Subset(256)
-	}
-	return mnistSubset
-}
+func testData(t testing.TB) *data.Set { return testenv.MNIST(t, 256) }
 
 // tinyConfig is a family's config small enough for a step to take milliseconds.
 func tinyConfig(family string) gan.Config {

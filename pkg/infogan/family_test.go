@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ganbook/ganbook/internal/storetest"
-	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/internal/testenv"
 	"github.com/ganbook/ganbook/pkg/gan"
 )
 
@@ -23,11 +23,7 @@ func tinyConfig() gan.Config {
 
 func newTrainer(t *testing.T, cfg gan.Config) *gan.Trainer {
 	t.Helper()
-	set, err := data.Load("mnist", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := gan.NewTrainer(testBackend(t), cfg, set.Subset(256))
+	tr, err := gan.NewTrainer(testenv.Backend(t), cfg, testenv.MNIST(t, 256))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +155,7 @@ func TestInfoGANLatent(t *testing.T) {
 	if err := gan.WriteConfig(filepath.Join(dir, gan.ConfigFile), exported); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := gan.LoadRun(testBackend(t), dir)
+	loaded, err := gan.LoadRun(testenv.Backend(t), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
