@@ -30,8 +30,11 @@ func runBench(args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "dcgan" {
 		return runBenchDCGAN(args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "families" {
+		return runBenchFamilies(args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "conv" {
-		return fmt.Errorf("bench: say what to benchmark: `ganbook bench conv [--json]` or `ganbook bench dcgan [--json]`")
+		return fmt.Errorf("bench: say what to benchmark: `ganbook bench conv|dcgan|families [--json]`")
 	}
 	fs := newFlags("bench conv", "bench conv [--json] [--batch 64] [--native=true] [--min-time 2s]", stdout)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
@@ -107,5 +110,37 @@ func runBenchDCGAN(args []string, stdout io.Writer) error {
 		return nil
 	}
 	fmt.Fprintf(stdout, "PyTorch: %.1f ms/step\nratio ganbook/PyTorch: %.2f (target <= 1.0)\n", rep.PeerMSPerStep, rep.Ratio)
+	return nil
+}
+
+// runBenchFamilies times a training step of every family at batch 64: `ganbook bench families [--json]`.
+func runBenchFamilies(args []string, stdout io.Writer) error {
+	fs := newFlags("bench families", "bench families [--json] [--batch 64] [--steps 5] [--warmup 2]", stdout)
+	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	batch := fs.Int("batch", 64, "batch size")
+	steps := fs.Int("steps", 5, "timed steps per family (the median is reported)")
+	warmup := fs.Int("warmup", 2, "untimed steps first (the graph's compilation)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *batch <= 0 || *batch > 4096 || *steps <= 0 || *steps > 10000 || *warmup < 0 {
+		return fmt.Errorf("bench families: --batch must be in 1..4096, --steps in 1..10000, --warmup ≥ 0")
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	rep, err := bench.RunFamilies(b, *batch, *warmup, *steps)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(stdout, rep)
+	}
+	fmt.Fprintf(stdout, "backend: %s; a step is d_steps D updates and one G update, batch %d, median of %d\n", rep.Backend, *batch, *steps)
+	for _, f := range rep.Families {
+		fmt.Fprintf(stdout, "  %-8s %8.1f ms/step %7.2f steps/s\n", f.Family, f.MSPerStep, f.StepsPerSec)
+	}
 	return nil
 }

@@ -164,3 +164,30 @@ func BenchmarkDCGANLayers(b *testing.B) {
 		}
 	}
 }
+
+// TestRunFamilies times one step of every family (batch 4): a figure for each, no assertion on speed.
+func TestRunFamilies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every family's step")
+	}
+	b, err := ganbackend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	rep, err := RunFamilies(b, 4, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Families) != len(gan.Families()) {
+		t.Fatalf("%d families timed, %d registered", len(rep.Families), len(gan.Families()))
+	}
+	for _, f := range rep.Families {
+		if f.MSPerStep <= 0 || f.StepsPerSec <= 0 || f.Batch != 4 {
+			t.Errorf("%+v", f)
+		}
+	}
+	if _, err := RunFamilies(b, 0, 0, 1); err == nil {
+		t.Error("batch 0 was accepted")
+	}
+}
