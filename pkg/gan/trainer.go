@@ -108,9 +108,6 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 	return t, nil
 }
 
-// Family is the run's family.
-func (t *Trainer) Family() Family { return t.Config.Family }
-
 // stepGraph builds a training step that updates D, G or both. Its outputs are [dLoss, gLoss, mean D(x),
 // mean D(G(z))] and then the reported extras, whose names it writes into names; an output of a network not
 // updated is 0.
@@ -159,7 +156,10 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 		extras := map[string]*Node{}
 		if updateG {
 			gAdv := GeneratorLossFor(cfg.Loss, fakeOut)
-			gLoss = MulScalar(gAdv, adv.G)
+			gLoss = gAdv
+			if adv.G != 1 {
+				gLoss = MulScalar(gAdv, adv.G)
+			}
 			for _, term := range terms {
 				if term.G != 0 {
 					gLoss = Add(gLoss, MulScalar(term.Value, term.G))
@@ -172,7 +172,10 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 			if wrongOut != nil {
 				negatives = append(negatives, wrongOut)
 			}
-			dLoss = MulScalar(DiscriminatorLossFor(cfg.Loss, realOut, negatives, cfg.LabelSmoothing), adv.D)
+			dLoss = DiscriminatorLossFor(cfg.Loss, realOut, negatives, cfg.LabelSmoothing)
+			if adv.D != 1 {
+				dLoss = MulScalar(dLoss, adv.D)
+			}
 			if cfg.Loss == LossWGANGP {
 				critic := func(x *Node) *Node {
 					out, _ := fam.Discriminator(dShared(), x, b.RealCond)
