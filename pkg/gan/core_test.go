@@ -497,3 +497,21 @@ func FuzzReadMetrics(f *testing.F) {
 		}
 	})
 }
+
+// TestAverager: the mean of a window of steps, extras by name, as Train's history takes it.
+func TestAverager(t *testing.T) {
+	var a Averager
+	a.Add(StepMetrics{DLoss: 1, GLoss: 2, Extra: map[string]float64{"l1": 4}})
+	a.Add(StepMetrics{DLoss: 3, GLoss: 4, Extra: map[string]float64{"l1": 6}})
+	e := a.Mean(2)
+	if e.Step != 2 || e.DLoss != 2 || e.GLoss != 3 || e.Extra["l1"] != 5 || len(a.History.History) != 1 {
+		t.Errorf("mean %+v, history %+v", e, a.History)
+	}
+	a.Add(StepMetrics{DLoss: 10})
+	if e := a.Mean(3); e.DLoss != 10 || e.Extra != nil || len(a.History.History) != 2 {
+		t.Errorf("second window %+v", e)
+	}
+	if s := a.History.Until(2); len(s.History) != 1 {
+		t.Errorf("Until(2): %+v", s)
+	}
+}

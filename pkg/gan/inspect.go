@@ -45,27 +45,14 @@ type Averager struct {
 
 // Add adds one step's metrics.
 func (a *Averager) Add(m StepMetrics) {
-	a.sum.DLoss, a.sum.GLoss, a.sum.DReal, a.sum.DFake = a.sum.DLoss+m.DLoss, a.sum.GLoss+m.GLoss, a.sum.DReal+m.DReal, a.sum.DFake+m.DFake
-	for k, v := range m.Extra {
-		if a.sum.Extra == nil {
-			a.sum.Extra = map[string]float64{}
-		}
-		a.sum.Extra[k] += v
-	}
+	a.sum = a.sum.plus(MetricsEntry{DLoss: m.DLoss, GLoss: m.GLoss, DReal: m.DReal, DFake: m.DFake, Extra: m.Extra})
 	a.n++
 }
 
 // Mean returns the mean of the steps added since the last Mean, as the entry of step, appends it to History
 // and starts a new window.
 func (a *Averager) Mean(step int64) MetricsEntry {
-	f := 1 / float64(max(a.n, 1))
-	e := MetricsEntry{Step: step, DLoss: a.sum.DLoss * f, GLoss: a.sum.GLoss * f, DReal: a.sum.DReal * f, DFake: a.sum.DFake * f}
-	for k, v := range a.sum.Extra {
-		if e.Extra == nil {
-			e.Extra = map[string]float64{}
-		}
-		e.Extra[k] = v * f
-	}
+	e := a.sum.scaled(1/float64(max(a.n, 1)), step)
 	a.History.History = append(a.History.History, e)
 	a.sum, a.n = MetricsEntry{}, 0
 	return e

@@ -61,6 +61,33 @@ type MetricsEntry struct {
 
 var coreMetricNames = []string{"step", "d_loss", "g_loss", "d_real", "d_fake"}
 
+// plus is the sum of two entries, field by field (extras by name).
+func (e MetricsEntry) plus(m MetricsEntry) MetricsEntry {
+	sum := MetricsEntry{DLoss: e.DLoss + m.DLoss, GLoss: e.GLoss + m.GLoss, DReal: e.DReal + m.DReal, DFake: e.DFake + m.DFake}
+	if len(e.Extra)+len(m.Extra) > 0 {
+		sum.Extra = map[string]float64{}
+		for k, v := range e.Extra {
+			sum.Extra[k] += v
+		}
+		for k, v := range m.Extra {
+			sum.Extra[k] += v
+		}
+	}
+	return sum
+}
+
+// scaled is the entry times f, as the entry of step: a sum of n entries scaled by 1/n is their mean.
+func (e MetricsEntry) scaled(f float64, step int64) MetricsEntry {
+	out := MetricsEntry{Step: step, DLoss: e.DLoss * f, GLoss: e.GLoss * f, DReal: e.DReal * f, DFake: e.DFake * f}
+	if len(e.Extra) > 0 {
+		out.Extra = make(map[string]float64, len(e.Extra))
+		for k, v := range e.Extra {
+			out.Extra[k] = v * f
+		}
+	}
+	return out
+}
+
 // MarshalJSON writes the entry as one flat object.
 func (e MetricsEntry) MarshalJSON() ([]byte, error) {
 	obj := map[string]any{"step": e.Step, "d_loss": e.DLoss, "g_loss": e.GLoss, "d_real": e.DReal, "d_fake": e.DFake}
@@ -275,27 +302,8 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 			m, err := t.Step()
 			return MetricsEntry{DLoss: m.DLoss, GLoss: m.GLoss, DReal: m.DReal, DFake: m.DFake, Extra: m.Extra}, m.Step, err
 		},
-		Add: func(a, m MetricsEntry) MetricsEntry {
-			sum := MetricsEntry{DLoss: a.DLoss + m.DLoss, GLoss: a.GLoss + m.GLoss, DReal: a.DReal + m.DReal, DFake: a.DFake + m.DFake}
-			if len(m.Extra) > 0 {
-				sum.Extra = map[string]float64{}
-				for k, v := range m.Extra {
-					sum.Extra[k] = a.Extra[k] + v
-				}
-			}
-			return sum
-		},
-		Mean: func(a MetricsEntry, n int, step int64) MetricsEntry {
-			f := 1 / float64(n)
-			mean := MetricsEntry{Step: step, DLoss: a.DLoss * f, GLoss: a.GLoss * f, DReal: a.DReal * f, DFake: a.DFake * f}
-			if len(a.Extra) > 0 {
-				mean.Extra = map[string]float64{}
-				for k, v := range a.Extra {
-					mean.Extra[k] = v * f
-				}
-			}
-			return mean
-		},
+		Add:  func(a, m MetricsEntry) MetricsEntry { return a.plus(m) },
+		Mean: func(a MetricsEntry, n int, step int64) MetricsEntry { return a.scaled(1/float64(n), step) },
 		Log: func(e MetricsEntry) { metrics.History = append(metrics.History, e) },
 		Save: func() error {
 			// The history first: a kill between the two leaves a history ahead of the checkpoint, which a resumed
