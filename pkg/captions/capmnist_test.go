@@ -46,7 +46,9 @@ func TestMeasure(t *testing.T) {
 	if mirror.Lean != "left" || math.Abs(mirror.Slant+lean.Slant) > 1e-9 {
 		t.Errorf("its mirror image: %+v", mirror)
 	}
-	big := Measure(draw(func(x, y int) bool { return (x == 4 || x == 23 || y == 4 || y == 23) && x >= 4 && x <= 23 && y >= 4 && y <= 23 }))
+	big := Measure(draw(func(x, y int) bool {
+		return (x == 4 || x == 23 || y == 4 || y == 23) && x >= 4 && x <= 23 && y >= 4 && y <= 23
+	}))
 	if big.Size != "large" {
 		t.Errorf("a 20×20 square outline: %+v", big)
 	}

@@ -304,7 +304,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		},
 		Add:  func(a, m MetricsEntry) MetricsEntry { return a.plus(m) },
 		Mean: func(a MetricsEntry, n int, step int64) MetricsEntry { return a.scaled(1/float64(n), step) },
-		Log: func(e MetricsEntry) { metrics.History = append(metrics.History, e) },
+		Log:  func(e MetricsEntry) { metrics.History = append(metrics.History, e) },
 		Save: func() error {
 			// The history first: a kill between the two leaves a history ahead of the checkpoint, which a resumed
 			// session trims, never one behind it with steps missing.
