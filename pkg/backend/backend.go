@@ -6,7 +6,8 @@
 // The choice is made from the environment variable GOMLX_BACKEND:
 //
 //   - unset or empty: the pure-Go backend ("go"), which needs no C library and no download.
-//   - "go" or "go:<options>", e.g. "go:parallelism=2": the pure-Go backend with GoMLX's options.
+//   - "go" or "go:<options>", e.g. "go:parallelism=2": the pure-Go backend with GoMLX's options. Unless the
+//     options set parallelism, ganbook adds GoParallelism ("parallelism=-1"): see GoOptions for why.
 //   - "xla:<plugin>", e.g. "xla:cpu", "xla:cuda": XLA through a PJRT plugin found in PJRT_PLUGIN_LIBRARY_PATH
 //     (or XLA's usual plugin folders).
 //   - "xla:/absolute/path/to/pjrt_plugin.so[,options]": XLA through that plugin file.
@@ -51,7 +52,9 @@ func NewWithConfig(config string) (compute.Backend, error) {
 	switch name {
 	case "", gobackend.BackendName:
 		GuardHeap()
-		b, err := gobackend.New(options)
+		var b compute.Backend
+		var err error
+		stdoutToStderr(func() { b, err = gobackend.New(GoOptions(options)) })
 		if err != nil {
 			return nil, errors.WithMessagef(err, "backend: bad %s=%q (valid: \"go\" or \"go:parallelism=N\")", EnvVar, config)
 		}

@@ -145,20 +145,29 @@ func (st *Step) Run() error {
 // Time runs fn once to warm up, then repeatedly until minTime has passed and at least minRuns runs were timed
 // (at most maxRuns), and returns the median duration of one run.
 func Time(fn func() error, minTime time.Duration, minRuns, maxRuns int) (time.Duration, error) {
+	d, _, err := TimeCores(fn, minTime, minRuns, maxRuns)
+	return d, err
+}
+
+// TimeCores is Time that also returns the cores the timed runs kept busy (CoresMeter: CPU time over the timed
+// runs, the warm-up left out, divided by their wall time).
+func TimeCores(fn func() error, minTime time.Duration, minRuns, maxRuns int) (time.Duration, float64, error) {
 	if err := fn(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var times []time.Duration
+	meter := StartCores()
 	start := time.Now()
 	for len(times) < maxRuns && (len(times) < minRuns || time.Since(start) < minTime) {
 		t0 := time.Now()
 		if err := fn(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		times = append(times, time.Since(t0))
 	}
+	cores := meter.Cores()
 	slices.Sort(times)
-	return times[len(times)/2], nil
+	return times[len(times)/2], cores, nil
 }
 
 // MatMulStep is a compiled 1024x1024 float32 matrix product: the reference rate of a backend.

@@ -41,6 +41,7 @@ type DCGANReport struct {
 	MSPerStep    float64 `json:"ms_per_step"` // median
 	GFLOPPerStep float64 `json:"gflop_per_step"`
 	GFLOPS       float64 `json:"gflops"`
+	Cores        float64 `json:"cores,omitempty"` // cores ganbook kept busy over the timed steps (CoresMeter)
 
 	PeerMSPerStep float64 `json:"peer_ms_per_step,omitempty"` // PyTorch, same architecture, same machine, same run
 	Ratio         float64 `json:"ratio,omitempty"`            // ms_per_step / peer_ms_per_step: <= 1 means ganbook is as fast or faster
@@ -82,7 +83,11 @@ func RunDCGAN(ctx context.Context, b compute.Backend, opts DCGANOptions) (*DCGAN
 		return nil, err
 	}
 	var times []time.Duration
+	var meter CoresMeter
 	for i := range opts.Warmup + opts.Steps {
+		if i == opts.Warmup {
+			meter = StartCores()
+		}
 		t0 := time.Now()
 		if _, err := t.Step(); err != nil {
 			return nil, err
@@ -91,10 +96,11 @@ func RunDCGAN(ctx context.Context, b compute.Backend, opts DCGANOptions) (*DCGAN
 			times = append(times, time.Since(t0))
 		}
 	}
+	cores := meter.Cores()
 	slices.Sort(times)
 	med := times[len(times)/2]
 	rep := &DCGANReport{Backend: backend.Describe(b), Batch: opts.Batch, Steps: opts.Steps,
-		MSPerStep: ms(med), GFLOPPerStep: DCGANStepFLOPs(opts.Batch) / 1e9}
+		MSPerStep: ms(med), GFLOPPerStep: DCGANStepFLOPs(opts.Batch) / 1e9, Cores: cores}
 	rep.GFLOPS = rep.GFLOPPerStep / med.Seconds()
 	if opts.Peer != "" {
 		rep.runPeer(ctx, opts)
