@@ -15,7 +15,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
@@ -255,5 +254,26 @@ func TestBadInputs(t *testing.T) {
 	if err != nil || cfg.LearningRateG != 1e-4 {
 		t.Errorf("config.json after the change: %v %v", cfg.LearningRateG, err)
 	}
-	_ = time.Second
+	// A damaged metrics.json is moved aside with a warning, not silently dropped.
+	if err := os.WriteFile(filepath.Join(run, gan.MetricsFile), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ganbook(t, append(append([]string{}, tinyTrain...), "--steps", "4", "--checkpoint-every", "1", "--lr-g", "1e-4", "--out", run, "--resume")...)
+	if err != nil || !strings.Contains(out, "warning: metrics.json is damaged") {
+		t.Errorf("resume with a damaged history: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(run, gan.MetricsFile+".damaged")); err != nil {
+		t.Errorf("the damaged history was not kept aside: %v", err)
+	}
+	// A damaged latest checkpoint: sampling warns and uses the previous one.
+	bins, _ := filepath.Glob(filepath.Join(run, gan.CheckpointDir, "*.bin"))
+	if len(bins) == 0 {
+		t.Fatal("no checkpoint data")
+	}
+	if err := os.WriteFile(bins[0], []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := ganbook(t, "sample", "--run", run, "--n", "2", "--out", png); err != nil || !strings.Contains(out, "warning: the latest checkpoint is damaged") {
+		t.Errorf("sampling with a damaged latest checkpoint: %v\n%s", err, out)
+	}
 }
