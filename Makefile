@@ -18,15 +18,17 @@ build:
 # cores), a sample grid on disk and its scores. Run again, it resumes (or just re-scores) runs/demo.
 DEMO_DIR ?= runs/demo
 DEMO_STEPS ?= 7000
+# A time budget too: on a slower machine the run stops (with a checkpoint) after this many minutes of training.
+DEMO_MINUTES ?= 9
 # The demo's one departure from DCGAN's settings: D learns at 4e-4 (G at 2e-4), a two-timescale rule (Heusel et
 # al. 2017) that keeps this small D from falling behind G in a short run.
 DEMO_FLAGS ?= --lr-d 4e-4
 demo: build
 	./$(BIN) backend
 	@if [ -f $(DEMO_DIR)/config.json ]; then \
-		./$(BIN) train dcgan --steps $(DEMO_STEPS) --out $(DEMO_DIR) --resume; \
+		./$(BIN) train dcgan --steps $(DEMO_STEPS) --minutes $(DEMO_MINUTES) --out $(DEMO_DIR) --resume; \
 	else \
-		./$(BIN) train dcgan --steps $(DEMO_STEPS) $(DEMO_FLAGS) --out $(DEMO_DIR); \
+		./$(BIN) train dcgan --steps $(DEMO_STEPS) --minutes $(DEMO_MINUTES) $(DEMO_FLAGS) --out $(DEMO_DIR); \
 	fi
 	./$(BIN) sample --run $(DEMO_DIR) --n 100 --out $(DEMO_DIR)/samples.png
 	./$(BIN) eval --run $(DEMO_DIR)

@@ -72,6 +72,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if *opts.logEvery <= 0 || *opts.logEvery > 1e9 {
 		return fmt.Errorf("train %s: --log-every must be in 1..10⁹", family)
 	}
+	if !(*opts.minutes >= 0 && *opts.minutes <= 1e6) {
+		return fmt.Errorf("train %s: --minutes must be in 0..10⁶", family)
+	}
 	out := opts.out
 	b, ctx, done, err := startTraining(stdout, cfg, *out)
 	if err != nil {
@@ -80,7 +83,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	defer done()
 	bar := newProgressBar(stdout)
 	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *opts.resume, LogEvery: *opts.logEvery,
-		Progress: bar.update, Warn: func(w string) { bar.warn(w) }})
+		Progress: bar.update, Warn: func(w string) { bar.warn(w) }, Budget: time.Duration(*opts.minutes * float64(time.Minute))})
 	bar.done()
 	return trainingEnded(stdout, t, err, cfg, family, *out, "samples in "+*out+"/samples/latest.png")
 }
@@ -89,6 +92,7 @@ func runTrain(args []string, stdout io.Writer) error {
 type trainOptions struct {
 	dSteps   *int
 	logEvery *int
+	minutes  *float64
 	out      *string
 	resume   *bool
 }
@@ -110,6 +114,7 @@ func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet
 	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "steps between checkpoints")
 	fs.IntVar(&cfg.SampleEvery, "sample-every", cfg.SampleEvery, "steps between sample grids")
 	opts.logEvery = fs.Int("log-every", 50, "steps averaged into one progress line and one metrics.json entry")
+	opts.minutes = fs.Float64("minutes", 0, "a time budget: stop (with a checkpoint) after this many minutes of training, or at --steps, whichever comes first (0: no budget)")
 	opts.out = fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
 	opts.resume = fs.Bool("resume", false, "continue the run in --out from its last checkpoint, with its stored settings")
 	familyFlags(fs, cfg.Family)
@@ -248,6 +253,10 @@ func trainingEnded(stdout io.Writer, t interface{ GlobalStep() int64 }, err erro
 	}
 	if err != nil {
 		return err
+	}
+	if t.GlobalStep() < int64(cfg.Steps) {
+		fmt.Fprintf(stdout, "time budget reached at step %d of %d (checkpoint saved; `ganbook train %s --out %s --resume` goes on)\n",
+			t.GlobalStep(), cfg.Steps, family, dir)
 	}
 	fmt.Fprintf(stdout, "done: %d steps; %s; score them with `ganbook eval --run %s`\n", t.GlobalStep(), wrote, dir)
 	return nil

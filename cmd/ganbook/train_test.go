@@ -136,9 +136,16 @@ func TestTrainingEnded(t *testing.T) {
 		t.Error("SIGTERM does not exit 143")
 	}
 	out.Reset()
-	if err := trainingEnded(&out, stepAt(300), nil, cfg, "dcgan", "runs/y", "samples in runs/y/samples/latest.png"); err != nil ||
+	done := cfg
+	done.Steps = 300
+	if err := trainingEnded(&out, stepAt(300), nil, done, "dcgan", "runs/y", "samples in runs/y/samples/latest.png"); err != nil ||
 		out.String() != "done: 300 steps; samples in runs/y/samples/latest.png; score them with `ganbook eval --run runs/y`\n" {
 		t.Errorf("done: %v, %q", err, out.String())
+	}
+	out.Reset()
+	if err := trainingEnded(&out, stepAt(120), nil, done, "dcgan", "runs/y", "samples"); err != nil ||
+		!strings.Contains(out.String(), "time budget reached at step 120 of 300") {
+		t.Errorf("a time budget: %v, %q", err, out.String())
 	}
 	out.Reset()
 	saveErr := errors.New("gan: saving the checkpoint: disk full")

@@ -19,6 +19,7 @@ import (
 type Loop[M any] struct {
 	Start, Total                           int64 // the global step the session starts from, and where it ends
 	LogEvery, CheckpointEvery, SampleEvery int64
+	Deadline                               time.Time // when set, the session ends after the step that passes it
 
 	Step   func() (metrics M, step int64, err error) // one training step; step is the global step after it
 	Add    func(sum, m M) M                          // adds m to a running sum
@@ -50,7 +51,7 @@ func (l *Loop[M]) Run(ctx context.Context) error {
 	sessionStart := time.Now()
 	var sum, zero M
 	n := 0
-	for step < l.Total && ctx.Err() == nil {
+	for step < l.Total && ctx.Err() == nil && (l.Deadline.IsZero() || time.Now().Before(l.Deadline)) {
 		t0 := time.Now()
 		m, s, err := l.Step()
 		*l.Seconds += time.Since(t0).Seconds()

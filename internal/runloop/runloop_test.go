@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // fake is a trainer whose step s has the metric s; it records what the loop asks of it.
@@ -122,5 +123,18 @@ func TestCheckpointInterval(t *testing.T) {
 		if p.Checkpointed != (p.Step%3 == 0) {
 			t.Errorf("progress at step %d says checkpointed = %v", p.Step, p.Checkpointed)
 		}
+	}
+}
+
+// TestDeadline: a session past its deadline stops after the step it is at, and saves as at the end.
+func TestDeadline(t *testing.T) {
+	f := &fake{}
+	l := f.loop(0, 10)
+	l.Deadline = time.Now().Add(-time.Second)
+	if err := l.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.step != 0 || !reflect.DeepEqual(f.saves, []string{"0"}) || f.samples[len(f.samples)-1] != "latest.png" {
+		t.Errorf("past its deadline: step %d, saves %v, samples %v", f.step, f.saves, f.samples)
 	}
 }

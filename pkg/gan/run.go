@@ -37,6 +37,9 @@ type RunOptions struct {
 	Progress func(Progress) // called every LogEvery steps and at the end; may be nil
 	Set      *data.Set      // training data; nil loads cfg.Dataset's training split
 	Warn     func(string)   // told of what the run recovered from (a damaged checkpoint or history); may be nil
+	// Budget, when positive, ends the session once it has trained this long (a checkpoint and the latest
+	// grid are saved as at the end; --resume goes on): a run's length on a slow machine follows a time budget.
+	Budget time.Duration
 }
 
 // Progress reports a training run's state to a progress bar.
@@ -296,7 +299,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		return nil, err
 	}
 	loop := runloop.Loop[MetricsEntry]{
-		Start: t.GlobalStep(), Total: int64(cfg.Steps),
+		Start: t.GlobalStep(), Total: int64(cfg.Steps), Deadline: deadline(opts.Budget),
 		LogEvery: int64(opts.LogEvery), CheckpointEvery: int64(cfg.CheckpointEvery), SampleEvery: int64(cfg.SampleEvery),
 		Step: func() (MetricsEntry, int64, error) {
 			m, err := t.Step()
@@ -322,6 +325,13 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		loop.Progress = func(p runloop.Progress[MetricsEntry]) { opts.Progress(Progress(p)) }
 	}
 	return t, loop.Run(ctx)
+}
+
+func deadline(budget time.Duration) time.Time {
+	if budget <= 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(budget)
 }
 
 // Grid is the picture a run saves as it trains: the family's Gridder's, or a grid of 64 samples of its Latent
