@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -308,7 +309,7 @@ func ReadConfig(path string) (Config, error) {
 
 // RunFamily returns the family recorded in runDir/config.json, or "" when there is no readable config.
 func RunFamily(runDir string) string {
-	b, err := os.ReadFile(runDir + "/" + ConfigFile)
+	b, err := os.ReadFile(filepath.Join(runDir, ConfigFile))
 	if err != nil {
 		return ""
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/eval"
 	"github.com/ganbook/ganbook/pkg/gan"
-	"github.com/gomlx/compute"
 	"github.com/pkg/errors"
 )
 
@@ -44,15 +43,6 @@ const (
 	BaselineBilinear = "bilinear"
 	BaselineInput    = "input"
 )
-
-// EvaluateRun opens the run in dir (gan.LoadRun) and evaluates it.
-func EvaluateRun(b compute.Backend, dir string, n int) (*Report, error) {
-	t, err := gan.LoadRun(b, dir)
-	if err != nil {
-		return nil, err
-	}
-	return Evaluate(t, n)
-}
 
 // Evaluate scores the Trainer's generator on the first n images of its dataset's test split (all of them if n
 // is larger): G's outputs from the inputs TestInputs makes (inpainting masks drawn with EvalSeed) against the
