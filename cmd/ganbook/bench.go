@@ -6,10 +6,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/bench"
+	"github.com/ganbook/ganbook/pkg/gan"
 )
 
 func runBackend(args []string, stdout io.Writer) error {
@@ -116,7 +119,8 @@ func runBenchDCGAN(args []string, stdout io.Writer) error {
 
 // runBenchFamilies times a training step of every family at batch 64: `ganbook bench families [--json]`.
 func runBenchFamilies(args []string, stdout io.Writer) error {
-	fs := newFlags("bench families", "bench families [--json] [--batch 64] [--steps 5] [--warmup 2]", stdout)
+	fs := newFlags("bench families", "bench families [--json] [--batch 64] [--steps 5] [--warmup 2] [--only F1,F2]", stdout)
+	only := fs.String("only", "", "time only these families (comma-separated; textenc comes with text2img)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	batch := fs.Int("batch", 64, "batch size")
 	steps := fs.Int("steps", 5, "timed steps per family (the median is reported)")
@@ -132,7 +136,16 @@ func runBenchFamilies(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer b.Finalize()
-	rep, err := bench.RunFamilies(b, *batch, *warmup, *steps)
+	var names []string
+	if *only != "" {
+		for _, n := range strings.Split(*only, ",") {
+			if n = strings.TrimSpace(n); !slices.Contains(gan.Families(), n) {
+				return fmt.Errorf("bench families: --only: unknown family %q: use %s", n, strings.Join(gan.Families(), ", "))
+			}
+			names = append(names, strings.TrimSpace(n))
+		}
+	}
+	rep, err := bench.RunFamilies(b, *batch, *warmup, *steps, names...)
 	if err != nil {
 		return err
 	}
@@ -141,7 +154,7 @@ func runBenchFamilies(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "backend: %s; a step is d_steps D updates and one G update, batch %d, median of %d\n", rep.Backend, *batch, *steps)
 	for _, f := range rep.Families {
-		fmt.Fprintf(stdout, "  %-8s %8.1f ms/step %7.2f steps/s\n", f.Family, f.MSPerStep, f.StepsPerSec)
+		fmt.Fprintf(stdout, "  %-9s %8.1f ms/step %7.2f steps/s\n", f.Family, f.MSPerStep, f.StepsPerSec)
 	}
 	return nil
 }

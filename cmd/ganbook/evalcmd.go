@@ -3,6 +3,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/eval"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/text2img"
 )
 
 // evalReport is what `ganbook eval --json` prints for a GAN that draws images from noise, and for --reference.
@@ -42,9 +44,12 @@ func runEval(args []string, stdout io.Writer) error {
 	n := fs.Int("n", 10000, "number of samples (or real images) to score")
 	seed := fs.Uint64("seed", 1, "seed of the noise")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	evaluator := fs.String("evaluator", "", "text2img: the evaluation encoder run, trained apart from the run's (default pretrained/textenc-<dataset>-eval when it exists)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	nGiven := false
+	fs.Visit(func(f *flag.Flag) { nGiven = nGiven || f.Name == "n" })
 	if (*run == "") == !*reference {
 		return fmt.Errorf("eval: give either --run DIR or --reference")
 	}
@@ -53,6 +58,13 @@ func runEval(args []string, stdout io.Writer) error {
 	}
 	if *reference {
 		return evalReference(*dataset, *n, *seed, *asJSON, stdout)
+	}
+	if isTextencRun(*run) {
+		q := 1000
+		if nGiven {
+			q = *n
+		}
+		return evalTextenc(*run, q, *asJSON, stdout)
 	}
 	t, closeRun, err := openRun(*run, stdout)
 	if err != nil {
@@ -68,6 +80,12 @@ func runEval(args []string, stdout io.Writer) error {
 			return err
 		}
 		return printImageEval(stdout, imageEvalReport{Run: *run, Report: r}, *asJSON)
+	case *text2img.Config:
+		q := 1000
+		if nGiven {
+			q = *n
+		}
+		return evalText2Img(t, *run, q, *seed, *evaluator, *asJSON, stdout)
 	case *infogan.Config:
 		r, err := infogan.Evaluate(t, *n, *seed)
 		if err != nil {

@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/textenc"
 )
 
 // runExport writes a sampling-only copy of a run: config.json, the generator's checkpoint (with D where the
@@ -27,6 +29,22 @@ func runExport(args []string, stdout io.Writer) error {
 	}
 	if gan.HasCheckpoint(*out) {
 		return fmt.Errorf("export: %s already holds a checkpoint: remove it first or choose another --out", *out)
+	}
+	if isTextencRun(*run) {
+		b, err := backend.New()
+		if err != nil {
+			return err
+		}
+		defer b.Finalize()
+		e, err := textenc.Load(b, *run)
+		if err != nil {
+			return err
+		}
+		if err := textenc.Export(e, *run, *out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "exported the text encoder of %s (step %d) to %s\n", *run, e.GlobalStep(), *out)
+		return nil
 	}
 	t, closeRun, err := openRun(*run, stdout)
 	if err != nil {

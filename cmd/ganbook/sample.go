@@ -6,17 +6,20 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/text2img"
 	"github.com/ganbook/ganbook/pkg/viz"
 )
 
 func runSample(args []string, stdout io.Writer) error {
 	fs := newFlags("sample", "sample --run DIR [--n 64] [--format png|idx] [--seed S] [--labels 0,1,...|all] "+
-		"[--traverse categorical|cont0|cont1...] --out FILE", stdout)
+		"[--traverse categorical|cont0|cont1...] [--caption TEXT | --captions FILE] --out FILE", stdout)
 	run := fs.String("run", "", "run directory (made by `ganbook train`, or a pretrained/ one)")
 	n := fs.Int("n", 64, "number of samples (pix2pix, srgan: of the first test images)")
 	format := fs.String("format", "png", "png (a grid; pix2pix and srgan: input | output | target) or idx (idx3-ubyte: uint8 N×H×W, or N×H×W×C for colour)")
@@ -25,8 +28,32 @@ func runSample(args []string, stdout io.Writer) error {
 	traverse := fs.String("traverse", "", "infogan: a PNG latent traversal instead of samples: categorical (its values across "+
 		"the columns, one noise per row) or contJ (continuous code J from -2 to 2 across, one categorical value per row)")
 	labelsFlag := fs.String("labels", "", "cgan: the labels to generate, in turn (comma-separated, or all: every class in turn; default all)")
+	caption := fs.String("caption", "", "text2img: the caption to draw --n images of")
+	captionsFile := fs.String("captions", "", "text2img: a file of captions, one per line: one image per line, in order (--n is ignored)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var capts []string
+	switch {
+	case *caption != "" && *captionsFile != "":
+		return fmt.Errorf("sample: give --caption or --captions, not both")
+	case *caption != "":
+		capts = make([]string, *n)
+		for i := range capts {
+			capts[i] = *caption
+		}
+	case *captionsFile != "":
+		raw, err := os.ReadFile(*captionsFile)
+		if err != nil {
+			return fmt.Errorf("sample: --captions: %v", err)
+		}
+		for _, line := range strings.Split(strings.TrimRight(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n"), "\n") {
+			capts = append(capts, line)
+		}
+		if len(capts) == 0 || len(capts) > 200_000 {
+			return fmt.Errorf("sample: --captions %s has %d lines: give 1 to 200000 captions, one per line", *captionsFile, len(capts))
+		}
+		*n = len(capts)
 	}
 	switch {
 	case *run == "":
@@ -57,7 +84,12 @@ func runSample(args []string, stdout io.Writer) error {
 	}
 	var flat []float32
 	var lat gan.Latent
+	if capts != nil && fam != text2img.Name {
+		return fmt.Errorf("sample: --caption and --captions need a text-to-image run (ganbook train text2img); %s is a %s", *run, fam)
+	}
 	switch {
+	case capts != nil:
+		flat, err = text2img.Sample(t, capts, *seed)
 	case *labelsFlag != "" && *labelsFlag != "all":
 		var list intList
 		if err := list.Set(*labelsFlag); err != nil || len(list) == 0 {

@@ -21,29 +21,35 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/cgan"
+	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/text2img"
+	"github.com/ganbook/ganbook/pkg/textenc"
 	"github.com/gomlx/compute"
 )
 
-const trainSynopsis = "train gan|dcgan|infogan|cgan|pix2pix|srgan|classifier [--dataset mnist|fashion] [--steps N] [--batch B] [--seed S] " +
+const trainSynopsis = "train gan|dcgan|infogan|cgan|pix2pix|srgan|text2img|textenc|classifier [--dataset mnist|fashion|capmnist|emoji] [--steps N] [--batch B] [--seed S] " +
 	"[--loss ns|minimax|ls|wgan-gp|hinge] [--out DIR] [--resume] [family flags: see -h]"
 
 // trainFamilies are the families `ganbook train` knows, in the order the usage lists them.
-var trainFamilies = []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN}
+var trainFamilies = []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN, text2img.Name}
 
 func runTrain(args []string, stdout io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return fmt.Errorf("train: say what to train: `ganbook %s`", trainSynopsis)
 	}
 	family, args := args[0], args[1:]
-	if family == "classifier" {
+	switch family {
+	case "classifier":
 		return runTrainClassifier(args, stdout)
+	case textenc.Kind:
+		return runTrainTextenc(args, stdout)
 	}
 	if !slices.Contains(trainFamilies, family) {
-		return fmt.Errorf("train: unknown model %q: use %s or classifier", family, strings.Join(trainFamilies, ", "))
+		return fmt.Errorf("train: unknown model %q: use %s, textenc or classifier", family, strings.Join(trainFamilies, ", "))
 	}
 	cfg, err := gan.DefaultFor(family)
 	if err != nil {
@@ -61,6 +67,15 @@ func runTrain(args []string, stdout io.Writer) error {
 			return err
 		}
 	} else {
+		if t, ok := cfg.Family.(*text2img.Config); ok {
+			if *opts.encoder == "" {
+				return fmt.Errorf("train %s: --encoder is required: the text encoder run, e.g. `ganbook train textenc --dataset %s --out runs/textenc-%s`, "+
+					"then --encoder runs/textenc-%s", family, cfg.Dataset, cfg.Dataset, cfg.Dataset)
+			}
+			if err := t.UseEncoder(*opts.encoder); err != nil {
+				return fmt.Errorf("train %s: --encoder: %v", family, err)
+			}
+		}
 		cfg.DSteps = *opts.dSteps
 		if cfg.DSteps == 0 {
 			cfg.DSteps = gan.DStepsFor(cfg.Loss)
@@ -95,12 +110,13 @@ type trainOptions struct {
 	minutes  *float64
 	out      *string
 	resume   *bool
+	encoder  *string // text2img: the text encoder run
 }
 
 // trainFlags makes the flag set of `ganbook train family`, bound to cfg's fields (the core's and the family's).
 func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet, trainOptions) {
 	fs := newFlags("train "+family, trainSynopsis, stdout)
-	fs.StringVar(&cfg.Dataset, "dataset", cfg.Dataset, "dataset: mnist or fashion")
+	fs.StringVar(&cfg.Dataset, "dataset", cfg.Dataset, "dataset: "+strings.Join(data.Names(), ", "))
 	fs.IntVar(&cfg.Steps, "steps", cfg.Steps, "generator updates in the whole run (with --resume: the new total)")
 	fs.IntVar(&cfg.BatchSize, "batch", cfg.BatchSize, "batch size")
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the weights, the noise and the data order")
@@ -117,6 +133,9 @@ func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet
 	opts.minutes = fs.Float64("minutes", 0, "a time budget: stop (with a checkpoint) after this many minutes of training, or at --steps, whichever comes first (0: no budget)")
 	opts.out = fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
 	opts.resume = fs.Bool("resume", false, "continue the run in --out from its last checkpoint, with its stored settings")
+	if _, ok := cfg.Family.(*text2img.Config); ok {
+		opts.encoder = fs.String("encoder", "", "the text encoder run (`ganbook train textenc`) whose weights the run copies in, frozen")
+	}
 	familyFlags(fs, cfg.Family)
 	return fs, opts
 }
@@ -170,6 +189,13 @@ func familyFlags(fs *flag.FlagSet, f gan.Family) {
 	case *cgan.Config:
 		networks(&c.Config)
 		fs.StringVar(&c.Condition, "condition", c.Condition, "how D reads the label: projection (Miyato & Koyama 2018) or concat (as input channels)")
+	case *text2img.Config:
+		networks(&c.Config)
+		fs.BoolVar(&c.WrongText, "wrong-text", c.WrongText, "GAN-CLS: D also judges real images with a wrong caption as fake (false: the ablation)")
+		fs.BoolVar(&c.Interp, "gan-int", c.Interp, "GAN-INT: G also learns from captions interpolated between two (false: the ablation)")
+		fs.Float64Var(&c.Beta, "beta", c.Beta, "GAN-INT's β: the interpolated embedding is β·φ(t1) + (1-β)·φ(t2)")
+		fs.IntVar(&c.Project, "text-project", c.Project, "the text embedding's projection in G and D (Reed et al.: 128)")
+		fs.Float64Var(&c.ModeSeeking, "mode-seeking", c.ModeSeeking, "weight of the mode-seeking term that keeps G's images moving with the noise (Mao et al. 2019; 0: off)")
 	case *imagegan.Config:
 		fs.Var((*intList)(&c.GenChannels), "gen-channels", "widths of G's layers, comma-separated, or one width (the rest doubling)")
 		fs.Var((*intList)(&c.DiscChannels), "disc-channels", "widths of D's layers, comma-separated, or one width (the rest doubling)")

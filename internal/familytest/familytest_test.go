@@ -3,21 +3,28 @@
 package familytest
 
 import (
+	"context"
 	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ganbook/ganbook/internal/storetest"
 	"github.com/ganbook/ganbook/internal/testenv"
+	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/captions"
 	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/text2img"
+	"github.com/ganbook/ganbook/pkg/textenc"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -32,7 +39,7 @@ func families() map[string]gan.Config {
 		}
 	}
 	out := map[string]gan.Config{}
-	for _, name := range []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN} {
+	for _, name := range []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN, text2img.Name} {
 		cfg, err := gan.DefaultFor(name)
 		if err != nil {
 			panic(err)
@@ -49,6 +56,12 @@ func families() map[string]gan.Config {
 			f.Condition = cgan.ConditionConcat
 		case *imagegan.Config:
 			f.GenChannels, f.DiscChannels, f.ResBlocks = imagegan.Widths{8}, imagegan.Widths{8}, 1
+		case *text2img.Config:
+			f.LatentDim, f.Project = 8, 8
+			f.GenChannels, f.DiscChannels = []int{16, 8, 8}, []int{8, 8, 16}
+			if err := f.UseEncoder(encoderDir()); err != nil {
+				panic(err)
+			}
 		}
 		out[name] = cfg
 	}
@@ -60,8 +73,42 @@ func setup(t *testing.T) (compute.Backend, *data.Set) {
 	return testenv.Backend(t), testenv.MNIST(t, 256)
 }
 
+// encoderDir is a tiny text encoder trained for one step, made once for the text-to-image runs.
+var encoderDir = sync.OnceValue(func() string {
+	dir, err := os.MkdirTemp("", "familytest-textenc-")
+	if err != nil {
+		panic(err)
+	}
+	cfg := textenc.DefaultConfig("capmnist")
+	cfg.TextChannels, cfg.TextHidden, cfg.Embed, cfg.ImageChannels, cfg.Steps, cfg.BatchSize = []int{8}, 8, 8, []int{4}, 1, 8
+	b, err := backend.New()
+	if err != nil {
+		panic(err)
+	}
+	if _, err := textenc.Train(context.Background(), b, cfg, textenc.RunOptions{Dir: dir}); err != nil {
+		panic(err)
+	}
+	return dir
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if d := encoderDir(); strings.Contains(d, "familytest-textenc-") {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+// newTrainer trains cfg on set, or on its own dataset when that is not MNIST's (capmnist's train split).
 func newTrainer(t *testing.T, b compute.Backend, cfg gan.Config, set *data.Set) *gan.Trainer {
 	t.Helper()
+	if cfg.Dataset != set.Name {
+		c, err := captions.Open(cfg.Dataset, "train")
+		if err != nil {
+			t.Fatal(err)
+		}
+		set = c.Images()
+	}
 	tr, err := gan.NewTrainer(b, cfg, set)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/pkg/errors"
@@ -132,11 +133,14 @@ func Measure(img []uint8) Attributes {
 type Set struct {
 	Split   string
 	N       int
-	Images  []uint8 // N×32×32×3, 0..255
+	Pixels  []uint8 // N×32×32×3, 0..255
 	Digits  []uint8
 	Colours []uint8 // indices of Colours
 	Attrs   []Attributes
 	seed    uint64
+
+	once sync.Once
+	set  *data.Set // Images
 }
 
 // Build makes capmnist from an MNIST split: each image's colour drawn from seed (never a HeldOut combination in
@@ -146,7 +150,7 @@ func Build(mnist *data.Set, seed uint64) (*Set, error) {
 		return nil, errors.Errorf("captions: capmnist is made from 28×28 grey digits of 10 classes, got %dx%dx%d with %d classes",
 			mnist.Height, mnist.Width, mnist.Channels, len(mnist.ClassNames))
 	}
-	s := &Set{Split: mnist.Split, N: mnist.N, Images: make([]uint8, mnist.N*Side*Side*3),
+	s := &Set{Split: mnist.Split, N: mnist.N, Pixels: make([]uint8, mnist.N*Side*Side*3),
 		Digits: make([]uint8, mnist.N), Colours: make([]uint8, mnist.N), Attrs: make([]Attributes, mnist.N), seed: seed}
 	for i := range mnist.N {
 		digit := int(mnist.Labels[i])
@@ -158,7 +162,7 @@ func Build(mnist *data.Set, seed uint64) (*Set, error) {
 		grey := mnist.Images[i*784 : (i+1)*784]
 		s.Digits[i], s.Colours[i], s.Attrs[i] = uint8(digit), uint8(colour), Measure(grey)
 		rgb := Colours[colour].RGB
-		out := s.Images[i*Side*Side*3 : (i+1)*Side*Side*3]
+		out := s.Pixels[i*Side*Side*3 : (i+1)*Side*Side*3]
 		for y := range 28 {
 			for x := range 28 {
 				v := float64(grey[y*28+x])

@@ -118,11 +118,11 @@ func TestBuild(t *testing.T) {
 	}
 	y, x := at/28, at%28
 	for ch := range 3 {
-		if got, want := tr.Images[((y+2)*Side+x+2)*3+ch], uint8(math.Round(float64(maxGrey)*c[ch])); got != want {
+		if got, want := tr.Pixels[((y+2)*Side+x+2)*3+ch], uint8(math.Round(float64(maxGrey)*c[ch])); got != want {
 			t.Errorf("channel %d at (%d, %d): %d, want %d", ch, x+2, y+2, got, want)
 		}
 	}
-	if tr.Images[0] != 0 || tr.Digits[i] != 7 {
+	if tr.Pixels[0] != 0 || tr.Digits[i] != 7 {
 		t.Errorf("the border is not black, or image 0 is not a 7")
 	}
 	again, _ := Build(&train, 7)

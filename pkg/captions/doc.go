@@ -11,4 +11,12 @@
 // in the training split (HeldOut, after alignDRAW's held-out captions, Mansimov et al. 2015), so that a model's
 // generalisation to unseen combinations can be measured on the test split. Everything is deterministic from a
 // seed, built from MNIST on the fly.
+//
+// emoji and emoji64 (OpenEmoji): Google's Noto Color Emoji from npm's emoji-datasource-google@16.0.0, fetched
+// by `ganbook data fetch emoji` (FetchEmoji), with English keywords from CLDR's annotations (Debian's
+// unicode-cldr-core) and colour words measured from the pixels, at 32×32 and 64×64.
+//
+// Both are Captioned (Open): images with a label, deterministic captions by variant, and Mismatch, which says
+// when a caption of one image does not describe another (a wrong text for GAN-CLS, a negative for the text
+// encoder). They register with pkg/data, so data.Load("capmnist", "train") works wherever a dataset name does.
 package captions

@@ -68,7 +68,13 @@ func Load(name, split string) (*Set, error) {
 		classNames = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 			"Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
 	default:
-		return nil, errors.Errorf("data: unknown dataset %q; valid names are \"mnist\" and \"fashion\"", name)
+		if load, ok := registered(name); ok {
+			if split != "train" && split != "test" {
+				return nil, errors.Errorf("data: unknown split %q of dataset %q; valid splits are \"train\" and \"test\"", split, name)
+			}
+			return load(split)
+		}
+		return nil, errors.Errorf("data: unknown dataset %q; valid names are %s", name, quoted(Names()))
 	}
 	if err != nil {
 		return nil, err
@@ -92,6 +98,14 @@ func Load(name, split string) (*Set, error) {
 		return nil, err
 	}
 	return LoadIDXPair(name, split, imagesPath, labelsPath, classNames)
+}
+
+func quoted(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // findIDXFile returns dir/base.gz or dir/base, whichever exists (.gz first).

@@ -14,4 +14,5 @@ import (
 	_ "github.com/ganbook/ganbook/pkg/dcgan"
 	_ "github.com/ganbook/ganbook/pkg/imagegan"
 	_ "github.com/ganbook/ganbook/pkg/infogan"
+	_ "github.com/ganbook/ganbook/pkg/text2img"
 )

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
+	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/pkg/errors"
 )
 
@@ -43,7 +44,7 @@ func DStepsFor(loss string) int {
 type Config struct {
 	Family Family `json:"-"` // written as "family" (its Name) and its own fields
 
-	Dataset string `json:"dataset"` // "mnist" or "fashion"
+	Dataset string `json:"dataset"` // a name data.Load knows: "mnist", "fashion", or a registered one ("capmnist", "emoji")
 	Loss    string `json:"loss"`    // one of Losses
 
 	BatchSize      int     `json:"batch_size"`      // 64 (PyTorch-GAN); Radford et al. used 128, pix2pix 1 to 10
@@ -97,8 +98,8 @@ func (c *Config) Validate() error {
 	switch {
 	case c.Family == nil:
 		return bad("the run has no family: start from a family package's DefaultConfig (e.g. dcgan.DefaultConfig)")
-	case c.Dataset != "mnist" && c.Dataset != "fashion":
-		return bad("unknown dataset %q: use mnist or fashion", c.Dataset)
+	case !data.Known(c.Dataset):
+		return bad("unknown dataset %q: use one of %s (a package that makes a dataset must be linked in)", c.Dataset, strings.Join(data.Names(), ", "))
 	case !slices.Contains(Losses, c.Loss):
 		return bad("unknown loss %q: use one of %s", c.Loss, strings.Join(Losses, ", "))
 	case c.BatchSize <= 0 || c.Steps <= 0 || c.DSteps <= 0:

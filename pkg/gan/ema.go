@@ -104,3 +104,9 @@ func withGeneratorEMA(store *model.Store, g *Graph, decay float64, fn func() *No
 	}
 	return out
 }
+
+// InferenceGenerator builds fn, a family's own sampling graph on G's variables (an interpolation between
+// conditions, say), reading G's weights as Trainer.Generate does: their moving averages when the run keeps them.
+func (t *Trainer) InferenceGenerator(g *Graph, fn func() *Node) *Node {
+	return withGeneratorEMA(t.Store, g, t.Config.GenEMA, fn)
+}
