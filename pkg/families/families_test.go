@@ -12,11 +12,12 @@ import (
 
 // TestEveryFamilyIsLinked: importing the package registers every family, and each opens its pretrained run.
 func TestEveryFamilyIsLinked(t *testing.T) {
-	want := []string{"cgan", "dcgan", "gan", "infogan", "pix2pix", "srgan"}
+	want := []string{"cgan", "dcgan", "gan", "infogan", "pix2pix", "srgan", "text2img"}
 	if got := gan.Families(); !slices.Equal(got, want) {
 		t.Fatalf("families %v, want %v", got, want)
 	}
-	for _, run := range []string{"dcgan-mnist", "infogan-mnist", "cgan-mnist", "cgan-fashion", "pix2pix-mnist", "srgan-mnist"} {
+	for _, run := range []string{"dcgan-mnist", "infogan-mnist", "cgan-mnist", "cgan-fashion", "pix2pix-mnist", "srgan-mnist",
+		"text2img-capmnist", "text2img-capmnist-nowrong", "text2img-emoji"} {
 		if _, err := gan.ReadConfig("../../pretrained/" + run + "/config.json"); err != nil {
 			t.Errorf("%s: %v", run, err)
 		}

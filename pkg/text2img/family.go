@@ -7,6 +7,7 @@ import (
 	"image"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/ganbook/ganbook/pkg/captions"
@@ -117,7 +118,7 @@ func (c *Config) HostInputs(images []float32, n int, keys []uint64, seed uint64)
 	}
 	idx := c.indices(set, n, keys, seed)
 	size := c.Shape().Height * c.Width * c.Channels
-	if got := set.Images().ImagesFloat(idx[:1]); len(images) < size || got[size/2] != images[size/2] || got[size-1] != images[size-1] {
+	if len(images) < size || !slices.Equal(set.Images().ImagesFloat(idx[:1]), images[:size]) {
 		exceptions.Panicf("text2img: the batch is not the train split's images in the data order the captions follow")
 	}
 	l := c.Encoder.MaxLen

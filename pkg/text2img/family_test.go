@@ -53,7 +53,7 @@ func tiny(t *testing.T) gan.Config {
 	}
 	cfg := DefaultConfig()
 	c := cfg.Family.(*Config)
-	c.LatentDim, c.Project = 8, 8
+	c.LatentDim, c.Project, c.ModeSeeking = 8, 8, 0.2
 	c.GenChannels, c.DiscChannels = []int{16, 8, 8}, []int{8, 8, 16}
 	if err := c.UseEncoder(dir); err != nil {
 		t.Fatal(err)
