@@ -179,8 +179,20 @@ func TestRunFamilies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Families) != len(gan.Families()) {
-		t.Fatalf("%d families timed, %d registered", len(rep.Families), len(gan.Families()))
+	// Every registered family, and the text encoder's step beside text2img's.
+	if len(rep.Families) != len(gan.Families())+1 {
+		t.Fatalf("%d steps timed, %d families registered (+ textenc)", len(rep.Families), len(gan.Families()))
+	}
+	names := map[string]bool{}
+	for _, f := range rep.Families {
+		names[f.Family] = true
+	}
+	if !names["textenc"] || !names["text2img"] {
+		t.Errorf("timed %v, want textenc and text2img among them", names)
+	}
+	only, err := RunFamilies(b, 4, 0, 1, "dcgan")
+	if err != nil || len(only.Families) != 1 || only.Families[0].Family != "dcgan" {
+		t.Errorf("only dcgan: %v, %+v", err, only)
 	}
 	for _, f := range rep.Families {
 		if f.MSPerStep <= 0 || f.StepsPerSec <= 0 || f.Batch != 4 {
