@@ -48,8 +48,12 @@ func runEval(args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	nGiven := false
-	fs.Visit(func(f *flag.Flag) { nGiven = nGiven || f.Name == "n" })
+	textN := 1000 // an encoder's queries, a text-to-image run's captions: --n when given, else 1,000
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "n" {
+			textN = *n
+		}
+	})
 	if (*run == "") == !*reference {
 		return fmt.Errorf("eval: give either --run DIR or --reference")
 	}
@@ -60,11 +64,7 @@ func runEval(args []string, stdout io.Writer) error {
 		return evalReference(*dataset, *n, *seed, *asJSON, stdout)
 	}
 	if isTextencRun(*run) {
-		q := 1000
-		if nGiven {
-			q = *n
-		}
-		return evalTextenc(*run, q, *asJSON, stdout)
+		return evalTextenc(*run, textN, *asJSON, stdout)
 	}
 	t, closeRun, err := openRun(*run, stdout)
 	if err != nil {
@@ -81,11 +81,7 @@ func runEval(args []string, stdout io.Writer) error {
 		}
 		return printImageEval(stdout, imageEvalReport{Run: *run, Report: r}, *asJSON)
 	case *text2img.Config:
-		q := 1000
-		if nGiven {
-			q = *n
-		}
-		return evalText2Img(t, *run, q, *seed, *evaluator, *asJSON, stdout)
+		return evalText2Img(t, *run, textN, *seed, *evaluator, *asJSON, stdout)
 	case *infogan.Config:
 		r, err := infogan.Evaluate(t, *n, *seed)
 		if err != nil {

@@ -67,13 +67,11 @@ func runTrainTextenc(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer done()
-	bar := newProgressBar(stdout)
 	e, err := textenc.Train(ctx, b, cfg, textenc.RunOptions{Dir: *out, Resume: *resume, LogEvery: *logEvery,
 		Budget: time.Duration(*minutes * float64(time.Minute)),
 		Progress: func(step, total int64, rate float64, last textenc.Entry) {
 			fmt.Fprintf(stdout, "step %d/%d %.2f steps/s | DS-SJE char-CNN-RNN %.4f bag-of-characters %.4f\n", step, total, rate, last.Loss, last.BagLoss)
 		}})
-	bar.done()
 	var sig *interrupted
 	if err != nil && errors.As(err, &sig) {
 		sig.msg = fmt.Sprintf("interrupted at step %d: checkpoint saved in %s; continue with `ganbook train textenc --out %s --resume`",

@@ -427,25 +427,8 @@ func EmbedCaptions(t *gan.Trainer, capts []string) ([][]float32, error) {
 		return nil, err
 	}
 	defer exec.Finalize()
-	const batch = 100
-	out := make([][]float32, 0, len(capts))
-	for first := 0; first < len(capts); first += batch {
-		m := min(batch, len(capts)-first)
-		chunk := make([]int32, batch*l)
-		copy(chunk, codes[first*l:(first+m)*l])
-		in := tensors.FromFlatDataAndDimensions(chunk, batch, l)
-		res, err := exec.Call(in)
-		in.MustFinalizeAll()
-		if err != nil {
-			return nil, errors.WithMessage(err, "text2img: the run's encoder (does the checkpoint hold it?)")
-		}
-		flat := tensors.MustCopyFlatData[float32](res[0])
-		res[0].MustFinalizeAll()
-		for k := range m {
-			out = append(out, flat[k*d:(k+1)*d])
-		}
-	}
-	return out, nil
+	out, err := textenc.EmbedBatches(exec, len(capts), d, func(first, m int) *tensors.Tensor { return textenc.CodesChunk(codes, l, first, m) })
+	return out, errors.WithMessage(err, "text2img: the run's encoder (does the checkpoint hold it?)")
 }
 
 // nearest is the mean over the n images of the RMS pixel distance (values mapped to [0, 1]) to the nearest of

@@ -12,8 +12,38 @@ import (
 	"github.com/pkg/errors"
 )
 
-// embedBatch is the batch the embedding graphs run at (padded), so each compiles once.
-const embedBatch = 100
+// EmbedBatch is the batch the embedding graphs run at (padded), so each compiles once.
+const EmbedBatch = 100
+
+// EmbedBatches runs exec, an embedding graph from one input of EmbedBatch items to rows [EmbedBatch, dim], over
+// n items, EmbedBatch at a time: input makes the chunk holding items first to first+m-1 (padded). It returns
+// the n rows.
+func EmbedBatches(exec *model.Exec, n, dim int, input func(first, m int) *tensors.Tensor) ([][]float32, error) {
+	out := make([][]float32, 0, n)
+	for first := 0; first < n; first += EmbedBatch {
+		m := min(EmbedBatch, n-first)
+		in := input(first, m)
+		res, err := exec.Call(in)
+		in.MustFinalizeAll()
+		if err != nil {
+			return nil, errors.WithMessage(err, "textenc: embedding")
+		}
+		flat := tensors.MustCopyFlatData[float32](res[0])
+		res[0].MustFinalizeAll()
+		for i := range m {
+			out = append(out, flat[i*dim:(i+1)*dim])
+		}
+	}
+	return out, nil
+}
+
+// CodesChunk is captions first to first+m-1 of codes (flat, maxLen each) as an input of EmbedBatch captions,
+// the rest padding.
+func CodesChunk(codes []int32, maxLen, first, m int) *tensors.Tensor {
+	chunk := make([]int32, EmbedBatch*maxLen)
+	copy(chunk, codes[first*maxLen:(first+m)*maxLen])
+	return tensors.FromFlatDataAndDimensions(chunk, EmbedBatch, maxLen)
+}
 
 // EmbedCodes is the embeddings [n][Embed] of n captions' codes (flat, n·MaxLen) by the text network in scope
 // (ScopeText, or ScopeBagText for the baseline).
@@ -22,11 +52,7 @@ func (e *Encoder) EmbedCodes(scope string, codes []int32, n int) ([][]float32, e
 	if len(codes) != n*l {
 		return nil, errors.Errorf("textenc: %d codes for %d captions of %d", len(codes), n, l)
 	}
-	return e.run(scope, n, func(first, m int) *tensors.Tensor {
-		chunk := make([]int32, embedBatch*l)
-		copy(chunk, codes[first*l:(first+m)*l])
-		return tensors.FromFlatDataAndDimensions(chunk, embedBatch, l)
-	})
+	return e.run(scope, n, func(first, m int) *tensors.Tensor { return CodesChunk(codes, l, first, m) })
 }
 
 // Embed is the char-CNN-RNN's embeddings of captions, with Encode's errors for bad text.
@@ -46,9 +72,9 @@ func (e *Encoder) EmbedImages(scope string, images []float32, n int) ([][]float3
 		return nil, errors.Errorf("textenc: %d values for %d images of %d", len(images), n, size)
 	}
 	return e.run(scope, n, func(first, m int) *tensors.Tensor {
-		chunk := make([]float32, embedBatch*size)
+		chunk := make([]float32, EmbedBatch*size)
 		copy(chunk, images[first*size:(first+m)*size])
-		return tensors.FromFlatDataAndDimensions(chunk, embedBatch, e.Config.Height, e.Config.Width, e.Config.Channels)
+		return tensors.FromFlatDataAndDimensions(chunk, EmbedBatch, e.Config.Height, e.Config.Width, e.Config.Channels)
 	})
 }
 
@@ -73,23 +99,7 @@ func (e *Encoder) run(scope string, n int, input func(first, m int) *tensors.Ten
 		}
 		e.embed[scope] = exec
 	}
-	out := make([][]float32, 0, n)
-	for first := 0; first < n; first += embedBatch {
-		m := min(embedBatch, n-first)
-		in := input(first, m)
-		res, err := exec.Call(in)
-		in.MustFinalizeAll()
-		if err != nil {
-			return nil, errors.WithMessage(err, "textenc: embedding")
-		}
-		flat := tensors.MustCopyFlatData[float32](res[0])
-		res[0].MustFinalizeAll()
-		d := e.Config.Embed
-		for i := range m {
-			out = append(out, flat[i*d:(i+1)*d])
-		}
-	}
-	return out, nil
+	return EmbedBatches(exec, n, e.Config.Embed, input)
 }
 
 // Recall is retrieval at ranks 1 and 5 in both directions.

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/ganbook/ganbook/internal/testenv"
-	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // test graphs read best with dot-imported ops.
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -173,7 +172,6 @@ func TestShapes(t *testing.T) {
 	if math.Abs(norm-1) > 1e-4 || diff < 1e-4 || bagDiff > 1e-6 {
 		t.Errorf("|φ| = %g (want 1); φ(red 7) vs φ(7 der) differ by %g (want > 0), the bags by %g (want 0)", norm, diff, bagDiff)
 	}
-	_ = shapes.Make
 }
 
 // TestTrainRetrieves: a short run on capmnist learns captions well above chance (R@5 = 5% among 100), and a

@@ -316,7 +316,7 @@ func Load(b compute.Backend, dir string) (*Encoder, error) {
 	return e, nil
 }
 
-// Steps is the number of steps trained.
+// GlobalStep is the number of steps trained.
 func (e *Encoder) GlobalStep() int64 { return optimizer.GetGlobalStep(e.Store) }
 
 // Export writes the encoder's networks (both encoders and the baseline's, no optimizer state) with its
