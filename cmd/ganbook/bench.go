@@ -120,7 +120,7 @@ func runBenchDCGAN(args []string, stdout io.Writer) error {
 // runBenchFamilies times a training step of every family at batch 64: `ganbook bench families [--json]`.
 func runBenchFamilies(args []string, stdout io.Writer) error {
 	fs := newFlags("bench families", "bench families [--json] [--batch 64] [--steps 5] [--warmup 2] [--only F1,F2]", stdout)
-	only := fs.String("only", "", "time only these families (comma-separated; textenc comes with text2img)")
+	only := fs.String("only", "", "time only these families (comma-separated; textenc comes with text2img and stackgan, stackgan-stage2 with stackgan)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	batch := fs.Int("batch", 64, "batch size")
 	steps := fs.Int("steps", 5, "timed steps per family (the median is reported)")

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/cgan"
@@ -13,6 +14,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/eval"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/stackgan"
 	"github.com/ganbook/ganbook/pkg/text2img"
 )
 
@@ -44,7 +46,8 @@ func runEval(args []string, stdout io.Writer) error {
 	n := fs.Int("n", 10000, "number of samples (or real images) to score")
 	seed := fs.Uint64("seed", 1, "seed of the noise")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	evaluator := fs.String("evaluator", "", "text2img: the evaluation encoder run, trained apart from the run's (default pretrained/textenc-<dataset>-eval when it exists)")
+	evaluator := fs.String("evaluator", "", "text2img, stackgan: the evaluation encoder run, trained apart from the run's (default pretrained/textenc-<dataset>-eval when it exists)")
+	against := fs.String("against", "", "stackgan: runs to measure beside --run with the same captions and noise (ablations), comma-separated")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,6 +57,9 @@ func runEval(args []string, stdout io.Writer) error {
 			textN = *n
 		}
 	})
+	if *against != "" && (*run == "" || isTextencRun(*run)) {
+		return fmt.Errorf("eval: --against compares StackGAN runs with the one of --run")
+	}
 	if (*run == "") == !*reference {
 		return fmt.Errorf("eval: give either --run DIR or --reference")
 	}
@@ -82,6 +88,12 @@ func runEval(args []string, stdout io.Writer) error {
 		return printImageEval(stdout, imageEvalReport{Run: *run, Report: r}, *asJSON)
 	case *text2img.Config:
 		return evalText2Img(t, *run, textN, *seed, *evaluator, *asJSON, stdout)
+	case *stackgan.Config:
+		var others []string
+		if *against != "" {
+			others = strings.Split(*against, ",")
+		}
+		return evalStackGAN(t, *run, others, textN, *seed, *evaluator, *asJSON, stdout)
 	case *infogan.Config:
 		r, err := infogan.Evaluate(t, *n, *seed)
 		if err != nil {

@@ -2,7 +2,7 @@
 
 // Command ganbook trains, samples, scores and benchmarks the GANs of the ganbook notebooks.
 //
-//	ganbook train FAMILY [flags]    train gan, dcgan, infogan, cgan, pix2pix, srgan (or the scoring classifier)
+//	ganbook train FAMILY [flags]    train gan, dcgan, infogan, cgan, pix2pix, srgan, text2img, stackgan (or textenc, the classifier)
 //	ganbook sample --run DIR ...    write samples as a PNG grid or an IDX file
 //	ganbook eval --run DIR [--json] score samples with the dataset's classifier
 //	ganbook backend                 print the compute backend GOMLX_BACKEND selects (default: pure Go)
@@ -36,7 +36,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"train", "train gan, dcgan, infogan, cgan, pix2pix, srgan or the scoring classifier: `ganbook train dcgan --steps 3000`", runTrain},
+		{"train", "train gan, dcgan, infogan, cgan, pix2pix, srgan, text2img, stackgan, textenc or the scoring classifier: `ganbook train dcgan --steps 3000`", runTrain},
 		{"sample", "write samples of a run as a PNG grid or an IDX file", runSample},
 		{"eval", "score a run's samples (or real data and noise) with the dataset's classifier", runEval},
 		{"export", "copy what sampling and eval need of a run into a small run directory (pretrained/)", runExport},

@@ -9,10 +9,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ganbook/ganbook/pkg/captions"
 	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/stackgan"
 	"github.com/ganbook/ganbook/pkg/text2img"
 	"github.com/ganbook/ganbook/pkg/viz"
 )
@@ -28,8 +30,9 @@ func runSample(args []string, stdout io.Writer) error {
 	traverse := fs.String("traverse", "", "infogan: a PNG latent traversal instead of samples: categorical (its values across "+
 		"the columns, one noise per row) or contJ (continuous code J from -2 to 2 across, one categorical value per row)")
 	labelsFlag := fs.String("labels", "", "cgan: the labels to generate, in turn (comma-separated, or all: every class in turn; default all)")
-	caption := fs.String("caption", "", "text2img: the caption to draw --n images of")
-	captionsFile := fs.String("captions", "", "text2img: a file of captions, one per line: one image per line, in order (--n is ignored)")
+	caption := fs.String("caption", "", "text2img, stackgan: the caption to draw --n images of")
+	captionsFile := fs.String("captions", "", "text2img, stackgan: a file of captions, one per line: one image per line, in order (--n is ignored)")
+	stage := fs.Int("stage", 0, "stackgan Stage-II runs: 1 writes the Stage-I images of the same draws (at Stage-I's size) instead of Stage-II's")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -84,10 +87,25 @@ func runSample(args []string, stdout io.Writer) error {
 	}
 	var flat []float32
 	var lat gan.Latent
-	if capts != nil && fam != text2img.Name {
-		return fmt.Errorf("sample: --caption and --captions need a text-to-image run (ganbook train text2img); %s is a %s", *run, fam)
+	if capts != nil && fam != text2img.Name && fam != stackgan.Name {
+		return fmt.Errorf("sample: --caption and --captions need a text-to-image run (ganbook train text2img or stackgan); %s is a %s", *run, fam)
+	}
+	s := t.Config.Family.Shape()
+	sg, isStack := t.Config.Family.(*stackgan.Config)
+	switch {
+	case *stage != 0 && (!isStack || (*stage != 1 && *stage != sg.Stage)):
+		return fmt.Errorf("sample: --stage %d: give --stage 1 with a StackGAN Stage-II run (%s is a %s)", *stage, *run, t.Config.Family)
+	case isStack && capts == nil:
+		capts = text2img.GridCaptions(captions.Base(t.Config.Dataset), *n)
 	}
 	switch {
+	case isStack && *stage == 1:
+		flat, err = stackgan.Stage1Images(t, capts, *seed)
+		if sg.Stage == 2 {
+			s.Height, s.Width = sg.Stage1.Height, sg.Stage1.Width
+		}
+	case isStack:
+		flat, err = stackgan.Sample(t, capts, *seed)
 	case capts != nil:
 		flat, err = text2img.Sample(t, capts, *seed)
 	case *labelsFlag != "" && *labelsFlag != "all":
@@ -114,7 +132,6 @@ func runSample(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sample: %v", err)
 	}
-	s := t.Config.Family.Shape()
 	if *format == "idx" {
 		side, err := gan.WriteSamplesIDX(*out, flat, *n, s, lat)
 		if err != nil {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/captions"
+	"github.com/ganbook/ganbook/pkg/stackgan"
 	"github.com/ganbook/ganbook/pkg/text2img"
 	"github.com/ganbook/ganbook/pkg/textenc"
 )
@@ -147,23 +149,34 @@ func isTextencRun(dir string) bool {
 	return json.Unmarshal(raw, &head) == nil && head.Kind == textenc.Kind
 }
 
-// evalText2Img is `ganbook eval --run DIR` for a text-to-image run.
-func evalText2Img(t *gan.Trainer, dir string, n int, seed uint64, evaluator string, asJSON bool, stdout io.Writer) error {
+// textEvalOptions are text2img.EvalOptions for a text-to-image run (text2img, stackgan): the evaluator is
+// --evaluator, else pretrained/textenc-<dataset>-eval when it exists, for the dataset the run's was made from.
+func textEvalOptions(t *gan.Trainer, n int, seed uint64, evaluator string) (text2img.EvalOptions, error) {
+	base := captions.Base(t.Config.Dataset)
 	if evaluator == "" {
-		if def := filepath.Join("pretrained", "textenc-"+t.Config.Dataset+"-eval"); isTextencRun(def) {
+		if def := filepath.Join("pretrained", "textenc-"+base+"-eval"); isTextencRun(def) {
 			evaluator = def
 		}
 	}
-	opts := text2img.EvalOptions{N: n, Seed: seed, EvalDir: evaluator}
+	opts := text2img.EvalOptions{N: n, Seed: seed, EvalDir: evaluator, Backend: t.Backend}
 	if evaluator != "" {
 		ev, err := textenc.Load(t.Backend, evaluator)
 		if err != nil {
-			return fmt.Errorf("eval: --evaluator: %v", err)
+			return opts, fmt.Errorf("eval: --evaluator: %v", err)
 		}
-		if ev.Config.Dataset != t.Config.Dataset {
-			return fmt.Errorf("eval: the evaluator %s was trained on %s, the run on %s", evaluator, ev.Config.Dataset, t.Config.Dataset)
+		if ev.Config.Dataset != base {
+			return opts, fmt.Errorf("eval: the evaluator %s was trained on %s, the run on %s", evaluator, ev.Config.Dataset, t.Config.Dataset)
 		}
 		opts.Evaluator = ev
+	}
+	return opts, nil
+}
+
+// evalText2Img is `ganbook eval --run DIR` for a text-to-image run.
+func evalText2Img(t *gan.Trainer, dir string, n int, seed uint64, evaluator string, asJSON bool, stdout io.Writer) error {
+	opts, err := textEvalOptions(t, n, seed, evaluator)
+	if err != nil {
+		return err
 	}
 	rep, err := text2img.Evaluate(t, opts)
 	if err != nil {
@@ -176,6 +189,12 @@ func evalText2Img(t *gan.Trainer, dir string, n int, seed uint64, evaluator stri
 		}{dir, rep})
 	}
 	fmt.Fprintf(stdout, "text2img on %s, step %d, %d test captions (one sample each):\n", rep.Dataset, rep.Step, rep.Samples)
+	printTextReport(stdout, rep)
+	return nil
+}
+
+// printTextReport prints text2img's measures of one set of samples.
+func printTextReport(stdout io.Writer, rep *text2img.Report) {
 	if rep.Seen != nil {
 		fmt.Fprintf(stdout, "  %-26s %6s %7s %7s %7s %10s %7s\n", "", "n", "digit", "colour", "both", "thickness", "slant")
 		for _, row := range []struct {
@@ -187,12 +206,18 @@ func evalText2Img(t *gan.Trainer, dir string, n int, seed uint64, evaluator stri
 		}
 	}
 	if rep.Evaluator != "" {
-		fmt.Fprintf(stdout, "  R-precision (evaluator %s): samples %.1f%%, real images %.1f%%; Fréchet distance on its features %.3f\n",
-			rep.Evaluator, 100*rep.RPrecision, 100*rep.RealRPrecision, rep.FrechetDistance)
+		held := ""
+		if rep.Seen != nil {
+			held = fmt.Sprintf(" (held-out combinations %.1f%%)", 100*rep.RPrecisionHeldOut)
+		}
+		fmt.Fprintf(stdout, "  R-precision (evaluator %s): samples %.1f%%%s, real images %.1f%%; Fréchet distance on its features %.3f\n",
+			rep.Evaluator, 100*rep.RPrecision, held, 100*rep.RealRPrecision, rep.FrechetDistance)
 	} else {
 		fmt.Fprintln(stdout, "  (no evaluation encoder: pass --evaluator DIR for R-precision and the Fréchet distance)")
 	}
-	fmt.Fprintf(stdout, "  D's mismatch AUC (real image, right vs wrong caption): %.3f\n", rep.MismatchAUC)
+	if rep.MismatchAUC > 0 {
+		fmt.Fprintf(stdout, "  D's mismatch AUC (real image, right vs wrong caption): %.3f\n", rep.MismatchAUC)
+	}
 	fmt.Fprintf(stdout, "  diversity (RMS distance between samples of one caption): %.3f", rep.Diversity)
 	if rep.RealDiversity > 0 {
 		fmt.Fprintf(stdout, " (real images of one digit and colour: %.3f)", rep.RealDiversity)
@@ -200,6 +225,67 @@ func evalText2Img(t *gan.Trainer, dir string, n int, seed uint64, evaluator stri
 	fmt.Fprintln(stdout)
 	if rep.NearestTrain > 0 {
 		fmt.Fprintf(stdout, "  nearest training image (RMS pixel distance): samples %.3f, real test images %.3f\n", rep.NearestTrain, rep.RealNearestTrain)
+	}
+}
+
+// stackReport is `ganbook eval --json` of a StackGAN run.
+type stackReport struct {
+	Run string `json:"run"`
+	*stackgan.Report
+}
+
+// evalStackGAN is `ganbook eval --run DIR [--against DIR,...]` for StackGAN runs: each run's samples (and a
+// Stage-II run's upsampled Stage-I images), one after the other, with the same captions and noise seed.
+func evalStackGAN(t *gan.Trainer, dir string, against []string, n int, seed uint64, evaluator string, asJSON bool, stdout io.Writer) error {
+	var reps []stackReport
+	for k, d := range append([]string{dir}, against...) {
+		tr := t
+		if k > 0 {
+			other, closeRun, err := openRun(d, stdout)
+			if err != nil {
+				return fmt.Errorf("eval: --against: %v", err)
+			}
+			defer closeRun()
+			if _, ok := other.Config.Family.(*stackgan.Config); !ok {
+				return fmt.Errorf("eval: --against %s is a %s run: compare StackGAN runs with StackGAN runs", d, other.Config.FamilyName())
+			}
+			tr = other
+		}
+		opts, err := textEvalOptions(tr, n, seed, evaluator)
+		if err != nil {
+			return err
+		}
+		rep, err := stackgan.Evaluate(tr, opts)
+		if err != nil {
+			return fmt.Errorf("eval: %s: %v", d, err)
+		}
+		reps = append(reps, stackReport{d, rep})
+	}
+	if asJSON {
+		if len(reps) == 1 {
+			return printJSON(stdout, reps[0])
+		}
+		return printJSON(stdout, struct {
+			Runs []stackReport `json:"runs"`
+		}{reps})
+	}
+	for _, r := range reps {
+		fmt.Fprintf(stdout, "%s: StackGAN Stage-%s at %dx%d on %s, step %d, %d test captions (one sample each, measured at %dx%d):\n",
+			r.Run, map[int]string{1: "I", 2: "II"}[r.Stage], r.Side, r.Side, r.Samples.Dataset, r.Step, r.Samples.Samples, 32, 32)
+		printTextReport(stdout, r.Samples)
+		if r.Stage1Bicubic != nil {
+			fmt.Fprintf(stdout, " the Stage-I images of the same draws, upsampled bicubically to %dx%d:\n", r.Side, r.Side)
+			printTextReport(stdout, r.Stage1Bicubic)
+		}
+		fmt.Fprintf(stdout, "  sharpness (variance of the Laplacian at %dx%d, %d images): samples %.5f", r.Side, r.Side, r.SharpnessN, r.Sharpness)
+		if r.Stage1Bicubic != nil {
+			fmt.Fprintf(stdout, ", Stage-I upsampled %.5f", r.Stage1BicubicSharpness)
+		}
+		fmt.Fprintf(stdout, ", real images %.5f; |log(samples / real)| %.2f", r.RealSharpness, r.SharpnessGap)
+		if r.Stage1Bicubic != nil {
+			fmt.Fprintf(stdout, ", Stage-I upsampled %.2f", r.Stage1BicubicGap)
+		}
+		fmt.Fprintln(stdout)
 	}
 	return nil
 }

@@ -20,22 +20,24 @@ import (
 	"time"
 
 	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/captions"
 	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/stackgan"
 	"github.com/ganbook/ganbook/pkg/text2img"
 	"github.com/ganbook/ganbook/pkg/textenc"
 	"github.com/gomlx/compute"
 )
 
-const trainSynopsis = "train gan|dcgan|infogan|cgan|pix2pix|srgan|text2img|textenc|classifier [--dataset mnist|fashion|capmnist|emoji] [--steps N] [--batch B] [--seed S] " +
+const trainSynopsis = "train gan|dcgan|infogan|cgan|pix2pix|srgan|text2img|stackgan|textenc|classifier [--dataset mnist|fashion|capmnist|emoji|...] [--steps N] [--batch B] [--seed S] " +
 	"[--loss ns|minimax|ls|wgan-gp|hinge] [--out DIR] [--resume] [family flags: see -h]"
 
 // trainFamilies are the families `ganbook train` knows, in the order the usage lists them.
-var trainFamilies = []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN, text2img.Name}
+var trainFamilies = []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN, text2img.Name, stackgan.Name}
 
 func runTrain(args []string, stdout io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
@@ -67,10 +69,14 @@ func runTrain(args []string, stdout io.Writer) error {
 			return err
 		}
 	} else {
-		if t, ok := cfg.Family.(*text2img.Config); ok {
+		if err := setupStackGAN(&cfg, opts, args); err != nil {
+			return err
+		}
+		if t, ok := textFamily(cfg.Family); ok && *opts.stage1 == "" {
 			if *opts.encoder == "" {
+				base := captions.Base(cfg.Dataset)
 				return fmt.Errorf("train %s: --encoder is required: the text encoder run, e.g. `ganbook train textenc --dataset %s --out runs/textenc-%s`, "+
-					"then --encoder runs/textenc-%s", family, cfg.Dataset, cfg.Dataset, cfg.Dataset)
+					"then --encoder runs/textenc-%s", family, base, base, base)
 			}
 			if err := t.UseEncoder(*opts.encoder); err != nil {
 				return fmt.Errorf("train %s: --encoder: %v", family, err)
@@ -110,7 +116,9 @@ type trainOptions struct {
 	minutes  *float64
 	out      *string
 	resume   *bool
-	encoder  *string // text2img: the text encoder run
+	encoder  *string // text2img, stackgan Stage-I: the text encoder run
+	stage    *int    // stackgan: 1 or 2
+	stage1   *string // stackgan Stage-II: the Stage-I run
 }
 
 // trainFlags makes the flag set of `ganbook train family`, bound to cfg's fields (the core's and the family's).
@@ -133,11 +141,79 @@ func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet
 	opts.minutes = fs.Float64("minutes", 0, "a time budget: stop (with a checkpoint) after this many minutes of training, or at --steps, whichever comes first (0: no budget)")
 	opts.out = fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
 	opts.resume = fs.Bool("resume", false, "continue the run in --out from its last checkpoint, with its stored settings")
-	if _, ok := cfg.Family.(*text2img.Config); ok {
+	if _, ok := textFamily(cfg.Family); ok {
 		opts.encoder = fs.String("encoder", "", "the text encoder run (`ganbook train textenc`) whose weights the run copies in, frozen")
+	}
+	opts.stage, opts.stage1 = new(int), new(string)
+	if _, ok := cfg.Family.(*stackgan.Config); ok {
+		opts.stage = fs.Int("stage", 1, "stackgan: 1 (G0 draws from the text at low resolution) or 2 (G1 refines the images of --stage1 to 4× their side)")
+		opts.stage1 = fs.String("stage1", "", "stackgan --stage 2: the Stage-I run to refine (frozen; its encoder comes with it)")
 	}
 	familyFlags(fs, cfg.Family)
 	return fs, opts
+}
+
+// textFamily is the text settings of a text-to-image family (text2img, stackgan).
+func textFamily(f gan.Family) (*text2img.Config, bool) {
+	if t, ok := f.(text2img.TextFamily); ok {
+		return t.TextConfig(), true
+	}
+	return nil, false
+}
+
+// setupStackGAN applies --stage and --stage1 to a new stackgan run: Stage-II takes its settings, encoder and
+// dataset (the same data at 4× the side) from the Stage-I run; Stage-I's networks follow the dataset's side.
+func setupStackGAN(cfg *gan.Config, opts trainOptions, args []string) error {
+	c, ok := cfg.Family.(*stackgan.Config)
+	if !ok {
+		return nil
+	}
+	given := map[string]bool{}
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		given[name] = true
+	}
+	switch *opts.stage {
+	case 1:
+		if *opts.stage1 != "" {
+			return fmt.Errorf("train stackgan: --stage1 is Stage-II's: give --stage 2 with it")
+		}
+		side, ok := captions.Sides[cfg.Dataset]
+		if !ok {
+			return fmt.Errorf("train stackgan: %q has no captions: use one of %s", cfg.Dataset, strings.Join(captions.Names, ", "))
+		}
+		if side != c.Height { // the networks of the dataset's side, but for what the flags said
+			n := stackgan.Networks(side)
+			n.LatentDim, n.GenHidden, n.DiscHidden, n.DiscBatchNorm = c.LatentDim, c.GenHidden, c.DiscHidden, c.DiscBatchNorm
+			if given["gen-channels"] {
+				n.GenChannels = c.GenChannels
+			}
+			if given["disc-channels"] {
+				n.DiscChannels = c.DiscChannels
+			}
+			c.Config.Config = n
+		}
+	case 2:
+		if *opts.stage1 == "" {
+			return fmt.Errorf("train stackgan: --stage 2 needs --stage1 DIR, the Stage-I run it refines (`ganbook train stackgan --stage 1 --out DIR` first)")
+		}
+		if given["dataset"] || given["encoder"] || given["gen-channels"] || given["latent"] {
+			return fmt.Errorf("train stackgan: Stage-II takes its dataset, encoder, latent size and G0 from --stage1 %s: leave --dataset, --encoder, --latent and --gen-channels out", *opts.stage1)
+		}
+		disc := c.Config.Config.DiscChannels
+		if !given["disc-channels"] {
+			c.Config.Config.DiscChannels = nil
+		}
+		if err := c.UseStage1(cfg, *opts.stage1); err != nil {
+			return fmt.Errorf("train stackgan: %v", err)
+		}
+		if given["disc-channels"] {
+			c.Config.Config.DiscChannels = disc
+		}
+	default:
+		return fmt.Errorf("train stackgan: --stage %d: use 1 or 2", *opts.stage)
+	}
+	return nil
 }
 
 // resumeConfig is the stored config of the run in dir with the flags read again over it: gan.Train then
@@ -196,6 +272,13 @@ func familyFlags(fs *flag.FlagSet, f gan.Family) {
 		fs.Float64Var(&c.Beta, "beta", c.Beta, "GAN-INT's β: the interpolated embedding is β·φ(t1) + (1-β)·φ(t2)")
 		fs.IntVar(&c.Project, "text-project", c.Project, "the text embedding's projection in G and D (Reed et al.: 128)")
 		fs.Float64Var(&c.ModeSeeking, "mode-seeking", c.ModeSeeking, "weight of the mode-seeking term that keeps G's images moving with the noise (Mao et al. 2019; 0: off)")
+	case *stackgan.Config:
+		networks(&c.Config.Config)
+		fs.BoolVar(&c.WrongText, "wrong-text", c.WrongText, "GAN-CLS: D also judges real images with a wrong caption as fake")
+		fs.IntVar(&c.Project, "text-project", c.Project, "the text embedding's projection in D")
+		fs.IntVar(&c.CondDim, "cond-dim", c.CondDim, "the size of the condition c G reads (the paper: 128)")
+		fs.BoolVar(&c.CA, "ca", c.CA, "conditioning augmentation, c = μ + σ·ε (false: the ablation, a plain FC projection; give --kl 0 with it)")
+		fs.Float64Var(&c.KLWeight, "kl", c.KLWeight, "λ of the KL term of conditioning augmentation (the authors' configurations: 2; the paper's text: 1)")
 	case *imagegan.Config:
 		fs.Var((*intList)(&c.GenChannels), "gen-channels", "widths of G's layers, comma-separated, or one width (the rest doubling)")
 		fs.Var((*intList)(&c.DiscChannels), "disc-channels", "widths of D's layers, comma-separated, or one width (the rest doubling)")

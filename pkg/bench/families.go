@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/pkg/captions"
 	"github.com/ganbook/ganbook/pkg/data"
 	_ "github.com/ganbook/ganbook/pkg/families" // every family, by name
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/stackgan"
 	"github.com/ganbook/ganbook/pkg/text2img"
 	"github.com/ganbook/ganbook/pkg/textenc"
 	"github.com/gomlx/compute"
@@ -36,8 +38,9 @@ type FamiliesReport struct {
 
 // RunFamilies times steps training steps (after warmup ones) of every registered family's default config
 // (gan.DefaultFor), or of the families named in only, at batch size batch on the family's dataset (MNIST's
-// training split; text2img: capmnist's, with the text encoder's own step timed beside it), one family after the
-// other: a slowdown in any family's step shows up as a figure.
+// training split; text2img: capmnist's, with the text encoder's own step timed beside it; stackgan: Stage-I on
+// capmnist16, then Stage-II on capmnist64 as "stackgan-stage2"), one family after the other: a slowdown in any
+// family's step shows up as a figure.
 func RunFamilies(b compute.Backend, batch, warmup, steps int, only ...string) (*FamiliesReport, error) {
 	if batch <= 0 || steps <= 0 || warmup < 0 {
 		return nil, errors.Errorf("bench: families needs batch > 0, steps > 0 and warmup ≥ 0")
@@ -58,51 +61,84 @@ func RunFamilies(b compute.Backend, batch, warmup, steps int, only ...string) (*
 			return nil, err
 		}
 		cfg.BatchSize = batch
-		if c, ok := cfg.Family.(*text2img.Config); ok {
+		if tf, ok := cfg.Family.(text2img.TextFamily); ok {
 			// A text-to-image step reads a trained encoder: one step of one is enough to time the GAN's, and its
-			// own step is timed next to it.
-			encDir := filepath.Join(tmp, "textenc-"+cfg.Dataset)
-			ec := textenc.DefaultConfig(cfg.Dataset)
-			ec.Steps, ec.BatchSize = 1, batch
-			if _, err := textenc.Train(context.Background(), b, ec, textenc.RunOptions{Dir: encDir}); err != nil {
-				return nil, errors.WithMessage(err, "bench: an encoder for text2img")
+			// own step is timed next to it (once).
+			base := captions.Base(cfg.Dataset)
+			encDir := filepath.Join(tmp, "textenc-"+base)
+			if !gan.HasCheckpoint(encDir) {
+				ec := textenc.DefaultConfig(base)
+				ec.Steps, ec.BatchSize = 1, batch
+				if _, err := textenc.Train(context.Background(), b, ec, textenc.RunOptions{Dir: encDir}); err != nil {
+					return nil, errors.WithMessage(err, "bench: an encoder for "+name)
+				}
+				step, err := timeEncoder(b, ec, warmup, steps)
+				if err != nil {
+					return nil, err
+				}
+				rep.Families = append(rep.Families, step)
 			}
-			if err := c.UseEncoder(encDir); err != nil {
+			if err := tf.TextConfig().UseEncoder(encDir); err != nil {
 				return nil, err
 			}
-			step, err := timeEncoder(b, ec, warmup, steps)
-			if err != nil {
-				return nil, err
-			}
-			rep.Families = append(rep.Families, step)
 		}
-		set, ok := sets[cfg.Dataset]
-		if !ok {
-			if set, err = data.Load(cfg.Dataset, "train"); err != nil {
-				return nil, err
-			}
-			sets[cfg.Dataset] = set
-		}
-		t, err := gan.NewTrainer(b, cfg, set)
+		t, step, err := timeFamily(b, name, cfg, sets, warmup, steps)
 		if err != nil {
-			return nil, errors.WithMessagef(err, "bench: %s", name)
+			return nil, err
 		}
-		var times []time.Duration
-		for i := range warmup + steps {
-			t0 := time.Now()
-			if _, err := t.Step(); err != nil {
-				return nil, errors.WithMessagef(err, "bench: %s", name)
-			}
-			if i >= warmup {
-				times = append(times, time.Since(t0))
-			}
+		rep.Families = append(rep.Families, step)
+		if name != stackgan.Name {
+			continue
 		}
-		slices.Sort(times)
-		med := times[len(times)/2]
-		rep.Families = append(rep.Families, FamilyStep{Family: name, Batch: batch, DSteps: cfg.DSteps,
-			MSPerStep: ms(med), StepsPerSec: 1 / med.Seconds()})
+		// StackGAN's Stage-II refines a Stage-I run: the one just timed, saved.
+		s1 := filepath.Join(tmp, "stackgan-stage1")
+		if err := gan.WriteConfig(filepath.Join(s1, gan.ConfigFile), cfg); err != nil {
+			return nil, err
+		}
+		if err := gan.SaveCheckpoint(t.Store, s1); err != nil {
+			return nil, err
+		}
+		cfg2, _ := gan.DefaultFor(name)
+		cfg2.BatchSize = batch
+		if err := cfg2.Family.(*stackgan.Config).UseStage1(&cfg2, s1); err != nil {
+			return nil, err
+		}
+		_, step, err = timeFamily(b, name+"-stage2", cfg2, sets, warmup, steps)
+		if err != nil {
+			return nil, err
+		}
+		rep.Families = append(rep.Families, step)
 	}
 	return rep, nil
+}
+
+// timeFamily times a Trainer of cfg on its dataset's train split (kept in sets).
+func timeFamily(b compute.Backend, name string, cfg gan.Config, sets map[string]*data.Set, warmup, steps int) (*gan.Trainer, FamilyStep, error) {
+	set, ok := sets[cfg.Dataset]
+	if !ok {
+		var err error
+		if set, err = data.Load(cfg.Dataset, "train"); err != nil {
+			return nil, FamilyStep{}, err
+		}
+		sets[cfg.Dataset] = set
+	}
+	t, err := gan.NewTrainer(b, cfg, set)
+	if err != nil {
+		return nil, FamilyStep{}, errors.WithMessagef(err, "bench: %s", name)
+	}
+	var times []time.Duration
+	for i := range warmup + steps {
+		t0 := time.Now()
+		if _, err := t.Step(); err != nil {
+			return nil, FamilyStep{}, errors.WithMessagef(err, "bench: %s", name)
+		}
+		if i >= warmup {
+			times = append(times, time.Since(t0))
+		}
+	}
+	slices.Sort(times)
+	med := times[len(times)/2]
+	return t, FamilyStep{Family: name, Batch: cfg.BatchSize, DSteps: cfg.DSteps, MSPerStep: ms(med), StepsPerSec: 1 / med.Seconds()}, nil
 }
 
 // timeEncoder times the text encoder's training step (the char-CNN-RNN and the baseline, both encoders).

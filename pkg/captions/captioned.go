@@ -4,6 +4,8 @@ package captions
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/ganbook/ganbook/pkg/data"
@@ -22,11 +24,43 @@ type Captioned interface {
 	Mismatch(i, j int) bool
 }
 
+// Sides are the image sides of the captioned datasets.
+var Sides = map[string]int{"capmnist": Side, "capmnist8": 8, "capmnist16": 16, "capmnist64": 64, "emoji": 32, "emoji16": 16, "emoji64": 64,
+	"emoji-fluent32": 32, "emoji-fluent64": 64, "emoji-fluent256": 256}
+
+// Base is the dataset a resized one was made from, whose side the evaluators (pkg/eval's classifier, the
+// evaluation encoders) read: capmnist for capmnist16 and capmnist64, emoji for emoji16 and emoji64,
+// emoji-fluent32 for the larger Fluent sets.
+func Base(name string) string {
+	switch {
+	case strings.HasPrefix(name, "capmnist"):
+		return "capmnist"
+	case strings.HasPrefix(name, "emoji-fluent"):
+		return "emoji-fluent32"
+	case strings.HasPrefix(name, "emoji"):
+		return "emoji"
+	}
+	return name
+}
+
+// AtSide is the captioned dataset holding name's images at side×side (capmnist16 at 64: capmnist64; emoji16 at
+// 32: emoji), if there is one.
+func AtSide(name string, side int) (string, bool) {
+	prefix := strings.TrimRight(name, "0123456789")
+	for _, n := range []string{prefix + strconv.Itoa(side), prefix} {
+		if s, ok := Sides[n]; ok && s == side {
+			return n, true
+		}
+	}
+	return "", false
+}
+
 // Seed is the seed of the registered capmnist splits: their colours and captions.
 const Seed = 1
 
 // Names are the captioned datasets Open knows.
-var Names = []string{"capmnist", "emoji", "emoji64"}
+var Names = []string{"capmnist", "capmnist8", "capmnist16", "capmnist64", "emoji", "emoji16", "emoji64",
+	"emoji-fluent32", "emoji-fluent64", "emoji-fluent256"}
 
 var (
 	openMu sync.Mutex
@@ -34,15 +68,21 @@ var (
 )
 
 // Open returns a split ("train" or "test") of a captioned dataset: "capmnist" (Build from MNIST with Seed),
-// "emoji" (32×32) or "emoji64" (64×64, see OpenEmoji). Splits are made once per process and shared: do not
+// "emoji" (32×32), "emoji16" or "emoji64" (16×16, 64×64, see OpenEmoji), or "capmnist16" and "capmnist64",
+// capmnist resized (see Resize: StackGAN's two stages; "capmnist8" for tests), or "emoji-fluent32", "-64" and
+// "-256", the 3D Fluent Emoji (OpenFluentEmoji: StackGAN's GPU scale). Splits are made once per process and shared: do not
 // change them.
 func Open(name, split string) (Captioned, error) {
 	if split != "train" && split != "test" {
 		return nil, errors.Errorf("captions: unknown split %q of %s; use train or test", split, name)
 	}
-	key := name + "/" + split
 	openMu.Lock()
 	defer openMu.Unlock()
+	return openLocked(name, split)
+}
+
+func openLocked(name, split string) (Captioned, error) {
+	key := name + "/" + split
 	if c, ok := opened[key]; ok {
 		return c, nil
 	}
@@ -58,11 +98,20 @@ func Open(name, split string) (Captioned, error) {
 			return nil, err
 		}
 		c = s
-	case "emoji", "emoji64":
-		side := 32
-		if name == "emoji64" {
-			side = 64
+	case "capmnist8", "capmnist16", "capmnist64":
+		base, err := openLocked("capmnist", split)
+		if err != nil {
+			return nil, err
 		}
+		c = Resize(base, name, Sides[name])
+	case "emoji-fluent32", "emoji-fluent64", "emoji-fluent256":
+		e, err := OpenFluentEmoji(DefaultEmojiDir(), split, Sides[name])
+		if err != nil {
+			return nil, err
+		}
+		c = e
+	case "emoji", "emoji16", "emoji64":
+		side := Sides[name]
 		e, err := OpenEmoji(DefaultEmojiDir(), split, side)
 		if err != nil {
 			return nil, err

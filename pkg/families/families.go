@@ -14,5 +14,6 @@ import (
 	_ "github.com/ganbook/ganbook/pkg/dcgan"
 	_ "github.com/ganbook/ganbook/pkg/imagegan"
 	_ "github.com/ganbook/ganbook/pkg/infogan"
+	_ "github.com/ganbook/ganbook/pkg/stackgan"
 	_ "github.com/ganbook/ganbook/pkg/text2img"
 )

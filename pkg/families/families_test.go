@@ -12,7 +12,7 @@ import (
 
 // TestEveryFamilyIsLinked: importing the package registers every family, and each opens its pretrained run.
 func TestEveryFamilyIsLinked(t *testing.T) {
-	want := []string{"cgan", "dcgan", "gan", "infogan", "pix2pix", "srgan", "text2img"}
+	want := []string{"cgan", "dcgan", "gan", "infogan", "pix2pix", "srgan", "stackgan", "text2img"}
 	if got := gan.Families(); !slices.Equal(got, want) {
 		t.Fatalf("families %v, want %v", got, want)
 	}

@@ -144,6 +144,12 @@ type (
 	Gridder interface {
 		Grid(t *Trainer, seed uint64) (image.Image, error)
 	}
+	// Freezer names the scopes (absolute, "/generator/text_encoder") whose variables the family never trains:
+	// what its Prepare copied in. The core keeps them non-trainable after every load, as a checkpoint does not
+	// record which variables are trainable, so neither an optimizer nor G's weight average touches them.
+	Freezer interface {
+		FrozenScopes() []string
+	}
 	// DKeeper says that an export keeps D (an InfoGAN's Q reads real images, a cGAN's D is shown in chapter 04).
 	DKeeper interface {
 		ExportKeepsD() bool

@@ -122,6 +122,14 @@ func firstN(n int) []int {
 	return idx
 }
 
+// FrozenScopes: SRGAN's classifier stays frozen after a resume or a load.
+func (c *Config) FrozenScopes() []string {
+	if c.Family != FamilySRGAN {
+		return nil
+	}
+	return []string{"/" + eval.ScopeClassifier}
+}
+
 // classifierProbe is a variable of the classifier: present once the content loss's weights are in the store.
 const classifierProbe = "/" + eval.ScopeClassifier + "/conv1/" + "weights"
 

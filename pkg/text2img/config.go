@@ -100,6 +100,24 @@ func (c *Config) Validate(run *gan.Config) error {
 	return nil
 }
 
+// DatasetName is the run's dataset, as Validate saw it.
+func (c *Config) DatasetName() string { return c.dataset }
+
+// TextFamily is a family built on this one's text settings (pkg/stackgan's stages): EmbedCaptions and Verdicts
+// work on its runs.
+type TextFamily interface{ TextConfig() *Config }
+
+// TextConfig is c: a text2img run is its own TextFamily.
+func (c *Config) TextConfig() *Config { return c }
+
+// textConfig is the text settings of t's family.
+func textConfig(t *gan.Trainer) (*Config, error) {
+	if f, ok := t.Config.Family.(TextFamily); ok {
+		return f.TextConfig(), nil
+	}
+	return nil, errors.Errorf("text2img: not a text-to-image run: %s", t.Config.FamilyName())
+}
+
 // String describes the run in a few words.
 func (c *Config) String() string {
 	v := "GAN"

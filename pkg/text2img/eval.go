@@ -11,6 +11,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/eval"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/textenc"
+	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads best with dot-imported ops.
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -47,10 +48,12 @@ type Report struct {
 	// With an evaluation encoder (trained apart from the run's): R-precision (the sample's caption ranks first
 	// among 100: it and 99 captions of test images it does not match), on samples and on the real images; the
 	// Fréchet distance between the evaluator's image features of the samples and of the real test images.
-	RPrecision      float64 `json:"r_precision,omitempty"`
-	RealRPrecision  float64 `json:"real_r_precision,omitempty"`
-	FrechetDistance float64 `json:"frechet_distance,omitempty"`
-	Evaluator       string  `json:"evaluator,omitempty"`
+	RPrecision float64 `json:"r_precision,omitempty"`
+	// RPrecisionHeldOut is R-precision on the held-out (digit, colour) combinations alone (capmnist).
+	RPrecisionHeldOut float64 `json:"r_precision_held_out,omitempty"`
+	RealRPrecision    float64 `json:"real_r_precision,omitempty"`
+	FrechetDistance   float64 `json:"frechet_distance,omitempty"`
+	Evaluator         string  `json:"evaluator,omitempty"`
 
 	// Diversity: the mean RMS pixel distance (in [0, 1]) between two of 8 samples of one caption, over 50 test
 	// captions (0: G ignores the noise); RealDiversity the same between 8 real test images of one digit and colour
@@ -74,6 +77,17 @@ type EvalOptions struct {
 	Seed      uint64           // of the noise and the choice of captions
 	Evaluator *textenc.Encoder // an encoder trained apart from the run's (nil: no R-precision, no Fréchet distance)
 	EvalDir   string           // where Evaluator came from, for the report
+	Backend   compute.Backend  // of pkg/eval's classifier (Evaluate: the run's)
+}
+
+// A Drawer is what EvaluateDrawer measures: a text-to-image model that draws images for captions, and its
+// matching-aware D.
+type Drawer interface {
+	// Draw is one image per caption (flat, [-1, 1]) at side×side, the noise drawn with seed.
+	Draw(capts []string, seed uint64) (images []float32, side int, err error)
+	// Judge is D's raw score on the test images test (indices into the model's test split) under capts, one
+	// caption each; nil and no error for a model without such a D.
+	Judge(test []int, capts []string) ([]float64, error)
 }
 
 // Evaluate scores a text-to-image run on its dataset's test split: one sample per test caption (variant 0),
@@ -82,14 +96,58 @@ func Evaluate(t *gan.Trainer, o EvalOptions) (*Report, error) {
 	if _, ok := t.Config.Family.(*Config); !ok {
 		return nil, errors.Errorf("text2img: not a text-to-image run: %s", t.Config.FamilyName())
 	}
+	if o.Backend == nil {
+		o.Backend = t.Backend
+	}
+	rep, err := EvaluateDrawer(RunDrawer(t), t.Config.Dataset, o)
+	if err != nil {
+		return nil, err
+	}
+	rep.Step = t.GlobalStep()
+	return rep, nil
+}
+
+// RunDrawer is a text-to-image run as a Drawer: Sample and Verdicts.
+func RunDrawer(t *gan.Trainer) Drawer { return runDrawer{t} }
+
+type runDrawer struct{ t *gan.Trainer }
+
+func (r runDrawer) Draw(capts []string, seed uint64) ([]float32, int, error) {
+	images, err := Sample(r.t, capts, seed)
+	return images, r.t.Config.Family.Shape().Height, err
+}
+
+func (r runDrawer) Judge(idx []int, capts []string) ([]float64, error) {
+	test, err := captions.Open(r.t.Config.Dataset, "test")
+	if err != nil {
+		return nil, err
+	}
+	return Verdicts(r.t, test.Images().ImagesFloat(idx), capts)
+}
+
+// EvaluateDrawer scores d, a model of the captioned dataset (capmnist, emoji or a resized one), on the test split
+// of the dataset it was made from (captions.Base): images of another size are resized to that one
+// (captions.ResizeFlat), the size pkg/eval's classifier and the evaluation encoders read.
+func EvaluateDrawer(d Drawer, dataset string, o EvalOptions) (*Report, error) {
 	if o.N <= 0 {
 		o.N = 1000
 	}
-	test, err := captions.Open(t.Config.Dataset, "test")
+	if o.Backend == nil {
+		return nil, errors.New("text2img: EvaluateDrawer needs EvalOptions.Backend (for the digit classifier)")
+	}
+	base := captions.Base(dataset)
+	test, err := captions.Open(base, "test")
 	if err != nil {
 		return nil, err
 	}
 	set := test.Images()
+	draw := func(capts []string, seed uint64) ([]float32, error) {
+		images, side, err := d.Draw(capts, seed)
+		if err != nil || side == set.Height {
+			return images, err
+		}
+		return captions.ResizeFlat(images, len(capts), side, set.Channels, set.Height), nil
+	}
 	o.N = min(o.N, set.N)
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6576616c))
 	idx := chooseTest(test, o.N, rng)
@@ -97,14 +155,14 @@ func Evaluate(t *gan.Trainer, o EvalOptions) (*Report, error) {
 	for k, i := range idx {
 		capts[k] = test.Caption(i, 0)
 	}
-	samples, err := Sample(t, capts, o.Seed)
+	samples, err := draw(capts, o.Seed)
 	if err != nil {
 		return nil, err
 	}
 	real := set.ImagesFloat(idx)
-	rep := &Report{Dataset: t.Config.Dataset, Step: t.GlobalStep(), Samples: len(idx), Evaluator: o.EvalDir}
+	rep := &Report{Dataset: dataset, Samples: len(idx), Evaluator: o.EvalDir}
 	if cm, ok := test.(*captions.Set); ok {
-		clf, err := eval.LoadClassifier(t.Backend, "mnist")
+		clf, err := eval.LoadClassifier(o.Backend, "mnist")
 		if err != nil {
 			return nil, err
 		}
@@ -122,21 +180,34 @@ func Evaluate(t *gan.Trainer, o EvalOptions) (*Report, error) {
 	}
 	size := set.Height * set.Width * set.Channels
 	if o.Evaluator != nil {
-		if rep.RPrecision, rep.FrechetDistance, err = rPrecision(o.Evaluator, test, idx, samples, real, rng); err != nil {
+		var hits []bool
+		if rep.RPrecision, hits, rep.FrechetDistance, err = rPrecision(o.Evaluator, test, idx, samples, real, rng); err != nil {
 			return nil, err
 		}
-		if rep.RealRPrecision, _, err = rPrecision(o.Evaluator, test, idx, real, real, rand.New(rand.NewPCG(o.Seed, 0x6576616c))); err != nil {
+		if rep.RealRPrecision, _, _, err = rPrecision(o.Evaluator, test, idx, real, real, rand.New(rand.NewPCG(o.Seed, 0x6576616c))); err != nil {
 			return nil, err
+		}
+		if cm, ok := test.(*captions.Set); ok {
+			n := 0
+			for k, i := range idx {
+				if captions.HeldOut(int(cm.Digits[i]), int(cm.Colours[i])) {
+					n++
+					rep.RPrecisionHeldOut += b2f(hits[k])
+				}
+			}
+			if n > 0 {
+				rep.RPrecisionHeldOut /= float64(n)
+			}
 		}
 	}
-	if rep.MismatchAUC, err = MismatchAUC(t, test, idx, rng); err != nil {
+	if rep.MismatchAUC, err = mismatchAUC(d, test, idx, rng); err != nil {
 		return nil, err
 	}
-	if rep.Diversity, rep.RealDiversity, err = diversity(t, test, idx, o.Seed); err != nil {
+	if rep.Diversity, rep.RealDiversity, err = diversity(draw, test, idx, o.Seed); err != nil {
 		return nil, err
 	}
 	if _, isCap := test.(*captions.Set); !isCap {
-		train, err := captions.Open(t.Config.Dataset, "train")
+		train, err := captions.Open(base, "train")
 		if err != nil {
 			return nil, err
 		}
@@ -227,7 +298,7 @@ func attributes(clf *eval.Classifier, cm *captions.Set, idx []int, capts []strin
 // rPrecision is the share of images (one per caption of test image idx[k]) whose caption the evaluator ranks
 // first among it and 99 captions of test images it does not match, and the Fréchet distance between the
 // evaluator's features of images and of real.
-func rPrecision(ev *textenc.Encoder, test captions.Captioned, idx []int, images, real []float32, rng *rand.Rand) (float64, float64, error) {
+func rPrecision(ev *textenc.Encoder, test captions.Captioned, idx []int, images, real []float32, rng *rand.Rand) (float64, []bool, float64, error) {
 	n := len(idx)
 	m := test.Images().N
 	const candidates = 100
@@ -243,13 +314,14 @@ func rPrecision(ev *textenc.Encoder, test captions.Captioned, idx []int, images,
 	}
 	txt, err := ev.Embed(all)
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, 0, err
 	}
 	img, err := ev.EmbedImages(textenc.ScopeImage, images, n)
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, 0, err
 	}
 	hits := 0
+	hit := make([]bool, n)
 	for k := range n {
 		own := dot(img[k], txt[k*candidates])
 		first := true
@@ -261,30 +333,35 @@ func rPrecision(ev *textenc.Encoder, test captions.Captioned, idx []int, images,
 		}
 		if first {
 			hits++
+			hit[k] = true
 		}
 	}
 	ref, err := ev.EmbedImages(textenc.ScopeImage, real, n)
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, 0, err
 	}
 	fd, err := eval.FrechetDistance(to64(img), to64(ref))
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, 0, err
 	}
-	return float64(hits) / float64(n), fd, nil
+	return float64(hits) / float64(n), hit, fd, nil
 }
 
 // MismatchAUC is the chance that the run's D scores a real test image with its own caption (variant 0) above
 // another real test image with a caption that does not describe it: 0.5 for a D that ignores the text, 1 for
 // one that always tells.
 func MismatchAUC(t *gan.Trainer, test captions.Captioned, idx []int, rng *rand.Rand) (float64, error) {
+	return mismatchAUC(RunDrawer(t), test, idx, rng)
+}
+
+// mismatchAUC is MismatchAUC for a Drawer's D (0 when it has none).
+func mismatchAUC(d Drawer, test captions.Captioned, idx []int, rng *rand.Rand) (float64, error) {
 	right, wrong := rightAndWrong(test, idx, rng)
-	images := test.Images().ImagesFloat(idx)
-	sr, err := Verdicts(t, images, right)
-	if err != nil {
+	sr, err := d.Judge(idx, right)
+	if err != nil || sr == nil {
 		return 0, err
 	}
-	sw, err := Verdicts(t, images, wrong)
+	sw, err := d.Judge(idx, wrong)
 	if err != nil {
 		return 0, err
 	}
@@ -310,9 +387,9 @@ func rightAndWrong(test captions.Captioned, idx []int, rng *rand.Rand) (right, w
 // Verdicts is the run's D on images (flat, one per caption) under the captions' embeddings: raw scores (logits
 // for the sigmoid losses).
 func Verdicts(t *gan.Trainer, images []float32, capts []string) ([]float64, error) {
-	c, ok := t.Config.Family.(*Config)
-	if !ok {
-		return nil, errors.Errorf("text2img: not a text-to-image run: %s", t.Config.FamilyName())
+	c, err := textConfig(t)
+	if err != nil {
+		return nil, err
 	}
 	emb, err := EmbedCaptions(t, capts)
 	if err != nil {
@@ -413,9 +490,9 @@ func AUC(pos, neg []float64) float64 {
 
 // EmbedCaptions is the run's own (frozen) encoder on captions: the embeddings G and D read.
 func EmbedCaptions(t *gan.Trainer, capts []string) ([][]float32, error) {
-	c, ok := t.Config.Family.(*Config)
-	if !ok {
-		return nil, errors.Errorf("text2img: not a text-to-image run: %s", t.Config.FamilyName())
+	c, err := textConfig(t)
+	if err != nil {
+		return nil, err
 	}
 	l, d := c.Encoder.MaxLen, c.Encoder.Embed
 	codes, err := textenc.EncodeAll(capts, l)
@@ -493,7 +570,7 @@ func b2f(b bool) float64 {
 
 // diversity is the mean pairwise RMS distance among 8 samples for each of (up to) 50 of the test captions of
 // idx, and, for capmnist, among 8 real test images of each of those captions' digit and colour.
-func diversity(t *gan.Trainer, test captions.Captioned, idx []int, seed uint64) (samples, real float64, err error) {
+func diversity(draw func([]string, uint64) ([]float32, error), test captions.Captioned, idx []int, seed uint64) (samples, real float64, err error) {
 	const k = 8
 	n := min(50, len(idx))
 	var capts []string
@@ -502,7 +579,7 @@ func diversity(t *gan.Trainer, test captions.Captioned, idx []int, seed uint64) 
 			capts = append(capts, test.Caption(i, 0))
 		}
 	}
-	flat, err := Sample(t, capts, seed+1)
+	flat, err := draw(capts, seed+1)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -46,7 +46,7 @@ func (c *Config) Discriminator(scope *model.Scope, x, cond *Node) (out, features
 	if cond == nil {
 		exceptions.Panicf("text2img: the discriminator needs the text's embedding")
 	}
-	return c.discriminate(scope, x, cond)
+	return c.DiscriminateText(scope, x, cond)
 }
 
 // codes is what Batch remembers for the family's terms: the noise, a second noise for the mode-seeking term,
@@ -88,7 +88,7 @@ func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Ter
 	if c.Interp {
 		mix := Add(MulScalar(k.right, c.Beta), MulScalar(k.other, 1-c.Beta))
 		fakeMix := c.Generate(scope.Shared(gan.ScopeGenerator), k.z, mix)
-		out, _ := c.discriminate(scope.Shared(gan.ScopeDiscriminator), fakeMix, mix)
+		out, _ := c.DiscriminateText(scope.Shared(gan.ScopeDiscriminator), fakeMix, mix)
 		terms = append(terms, gan.Term{Name: "g_int", Value: gan.GeneratorLossFor(c.lossName(), out), G: 1})
 	}
 	if c.ModeSeeking > 0 {
@@ -202,6 +202,9 @@ func (c *Config) Prepare(t *gan.Trainer) error {
 	}
 	return CopyEncoder(t.Store, c.EncoderRun)
 }
+
+// FrozenScopes: the encoder stays frozen after a resume or a load.
+func (c *Config) FrozenScopes() []string { return []string{EncoderPath} }
 
 // CopyEncoder reads the char-CNN-RNN of the encoder run in dir into store under EncoderPath, not trainable.
 func CopyEncoder(store *model.Store, dir string) error {

@@ -27,11 +27,11 @@ func (c *Config) Embed(store *model.Store, codes *Node) *Node {
 	return StopGradient(textenc.Text(store.Scope(EncoderPath), &c.Encoder, codes))
 }
 
-// project is Reed et al.'s compression of φ(t): a dense layer to Project numbers and LeakyReLU (0.2). The
+// ProjectText is Reed et al.'s compression of φ(t): a dense layer to Project numbers and LeakyReLU (0.2). The
 // encoder's unit vector is first scaled by √Embed, so that its components, like z's, are of the order of 1, and
 // the layer starts from He's initialisation rather than DCGAN's N(0, 0.02): at DCGAN's scale the text reaches G
 // at a fiftieth of the noise's strength, and G learned the colours but drew one digit shape for every caption.
-func (c *Config) project(scope *model.Scope, e *Node) *Node {
+func (c *Config) ProjectText(scope *model.Scope, e *Node) *Node {
 	scope = scope.In("text_project").WithInitializer(initializer.HeFn(scope))
 	e = MulScalar(e, math.Sqrt(float64(e.Shape().Dimensions[1])))
 	return nn.LeakyReLU(dcgan.Dense(scope, e, c.Project, true), c.LeakySlope)
@@ -40,7 +40,7 @@ func (c *Config) project(scope *model.Scope, e *Node) *Node {
 // Generate is G on noise z [B, Z] and text embeddings e [B, Embed]: the DCGAN generator on [z, project(e)].
 func (c *Config) Generate(scope *model.Scope, z, e *Node) *Node {
 	scope = scope.WithInitializer(initializer.RandomNormalFn(scope, c.InitStd))
-	return dcgan.Generator(scope, &c.Config, Concatenate([]*Node{z, c.project(scope, e)}, -1))
+	return dcgan.Generator(scope, &c.Config, Concatenate([]*Node{z, c.ProjectText(scope, e)}, -1))
 }
 
 // splitInput is G's flat input [B, Z+MaxLen] as the noise and the caption's codes.
@@ -50,11 +50,11 @@ func (c *Config) splitInput(input *Node) (z, codes *Node) {
 	return z, codes
 }
 
-// discriminate is D on images x [B, H, W, C] and text embeddings e [B, Embed]: stride-2 convolutions down to
+// DiscriminateText is D on images x [B, H, W, C] and text embeddings e [B, Embed]: stride-2 convolutions down to
 // a 4×4 map (BatchNorm on all but the first, LeakyReLU), the projected text replicated over the map and joined
 // as channels, a 1×1 convolution (BatchNorm, LeakyReLU) and a dense layer to one raw score. The features are
 // the flattened joint map.
-func (c *Config) discriminate(scope *model.Scope, x, e *Node) (out, features *Node) {
+func (c *Config) DiscriminateText(scope *model.Scope, x, e *Node) (out, features *Node) {
 	scope = scope.WithInitializer(initializer.RandomNormalFn(scope, c.InitStd))
 	h := x
 	for i, ch := range c.DiscChannels {
@@ -65,8 +65,8 @@ func (c *Config) discriminate(scope *model.Scope, x, e *Node) (out, features *No
 		}
 		h = nn.LeakyReLU(h, c.LeakySlope)
 	}
-	d := h.Shape().Dimensions // [B, h, w, C]
-	t := c.project(scope, e)  // [B, Project]
+	d := h.Shape().Dimensions    // [B, h, w, C]
+	t := c.ProjectText(scope, e) // [B, Project]
 	t = BroadcastToDims(Reshape(t, d[0], 1, 1, c.Project), d[0], d[1], d[2], c.Project)
 	h = Concatenate([]*Node{h, t}, -1)
 	last := c.DiscChannels[len(c.DiscChannels)-1]
