@@ -50,7 +50,9 @@ type Refiner struct {
 }
 
 // DefaultRefiner is G1 at the CPU's sizes.
-func DefaultRefiner() *Refiner { return &Refiner{Channels: 64, ResBlocks: 2, UpChannels: []int{32, 16, 8}} }
+func DefaultRefiner() *Refiner {
+	return &Refiner{Channels: 64, ResBlocks: 2, UpChannels: []int{32, 16, 8}}
+}
 
 // Networks are the DCGAN blocks of a stage at side×side×3 (side 8, 16, 32 or 64): G from 4×4×128, halving the
 // channels as it doubles the side (16: 128 → 64 → 3); D from side/2 up to 128 channels at 4×4 (16: 64, 128),

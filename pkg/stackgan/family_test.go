@@ -180,7 +180,9 @@ func TestStageTwo(t *testing.T) {
 	if _, err := tr.Step(); err != nil {
 		t.Fatal(err)
 	}
-	frozen := func() map[string][]float32 { return storetest.Snapshot(tr.Store, gan.ScopeGenerator+"/"+ScopeStage1, true) }
+	frozen := func() map[string][]float32 {
+		return storetest.Snapshot(tr.Store, gan.ScopeGenerator+"/"+ScopeStage1, true)
+	}
 	before := frozen()
 	g0 := storetest.Snapshot(tr.Store, gan.ScopeGenerator, false)
 	for range 2 {
