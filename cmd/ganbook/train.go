@@ -200,15 +200,22 @@ func setupStackGAN(cfg *gan.Config, opts trainOptions, args []string) error {
 		if given["dataset"] || given["encoder"] || given["gen-channels"] || given["latent"] {
 			return fmt.Errorf("train stackgan: Stage-II takes its dataset, encoder, latent size and G0 from --stage1 %s: leave --dataset, --encoder, --latent and --gen-channels out", *opts.stage1)
 		}
-		disc := c.Config.Config.DiscChannels
+		disc, project, wrong := c.Config.Config.DiscChannels, c.Project, c.WrongText
 		if !given["disc-channels"] {
 			c.Config.Config.DiscChannels = nil
 		}
 		if err := c.UseStage1(cfg, *opts.stage1); err != nil {
 			return fmt.Errorf("train stackgan: %v", err)
 		}
+		// D1's own settings, where the flags gave them (else Stage-I's).
 		if given["disc-channels"] {
 			c.Config.Config.DiscChannels = disc
+		}
+		if given["text-project"] {
+			c.Project = project
+		}
+		if given["wrong-text"] {
+			c.WrongText = wrong
 		}
 	default:
 		return fmt.Errorf("train stackgan: --stage %d: use 1 or 2", *opts.stage)
