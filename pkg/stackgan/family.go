@@ -290,8 +290,8 @@ func Stage1Images(t *gan.Trainer, capts []string, seed uint64) ([]float32, error
 	return out, nil
 }
 
-// Grid is 80 samples (capmnist: the ten digits along each row, a colour per row; emoji: 64 test captions), for
-// Stage-II with each row's Stage-I images, upsampled, above it.
+// Grid is 40 samples (capmnist: the ten digits along each row, a colour per row; emoji: 32 test captions), for
+// Stage-II with each row's Stage-I images (pixels repeated to the same size) above it.
 func (c *Config) Grid(t *gan.Trainer, seed uint64) (image.Image, error) {
 	n, cols := 40, 10
 	if captions.Base(c.DatasetName()) != "capmnist" {
