@@ -69,7 +69,9 @@ func runTrain(args []string, stdout io.Writer) error {
 			return err
 		}
 	} else {
-		if err := setupStackGAN(&cfg, opts, args); err != nil {
+		given := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		if err := setupStackGAN(&cfg, opts, given); err != nil {
 			return err
 		}
 		if t, ok := textFamily(cfg.Family); ok && *opts.stage1 == "" {
@@ -161,17 +163,13 @@ func textFamily(f gan.Family) (*text2img.Config, bool) {
 	return nil, false
 }
 
-// setupStackGAN applies --stage and --stage1 to a new stackgan run: Stage-II takes its settings, encoder and
-// dataset (the same data at 4× the side) from the Stage-I run; Stage-I's networks follow the dataset's side.
-func setupStackGAN(cfg *gan.Config, opts trainOptions, args []string) error {
+// setupStackGAN applies --stage and --stage1 to a new stackgan run (given: the flags the command line set, as
+// flag.FlagSet.Visit sees them): Stage-II takes its settings, encoder and dataset (the same data at 4× the
+// side) from the Stage-I run; Stage-I's networks follow the dataset's side.
+func setupStackGAN(cfg *gan.Config, opts trainOptions, given map[string]bool) error {
 	c, ok := cfg.Family.(*stackgan.Config)
 	if !ok {
 		return nil
-	}
-	given := map[string]bool{}
-	for _, a := range args {
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		given[name] = true
 	}
 	switch *opts.stage {
 	case 1:

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -108,25 +109,13 @@ func trainer(t *testing.T, cfg gan.Config) *gan.Trainer {
 func TestNetworks(t *testing.T) {
 	for side, want := range map[int][2][]int{8: {{128}, {128}}, 16: {{128, 64}, {64, 128}}, 64: {{128, 64, 32, 16}, {16, 32, 64, 128}}} {
 		n := Networks(side)
-		if n.Height != side || len(n.GenStrides) != len(want[0]) || !equal(n.GenChannels, want[0]) || !equal(n.DiscChannels, want[1]) {
+		if n.Height != side || len(n.GenStrides) != len(want[0]) || !slices.Equal(n.GenChannels, want[0]) || !slices.Equal(n.DiscChannels, want[1]) {
 			t.Errorf("Networks(%d): G %v (strides %v), D %v; want G %v, D %v", side, n.GenChannels, n.GenStrides, n.DiscChannels, want[0], want[1])
 		}
 		if err := n.ValidateNetworks(); err != nil {
 			t.Errorf("Networks(%d): %v", side, err)
 		}
 	}
-}
-
-func equal(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestKLTerm: G's loss is its adversarial loss plus λ times the reported KL (per dimension), at λ = 2 and 0;
