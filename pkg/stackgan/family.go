@@ -174,30 +174,27 @@ func CopyStage1(store *model.Store, dir string, want *Config) error {
 			correction = 1 / (1 - v)
 		}
 	}
-	n := 0
-	for v := range scratch.Scope("/" + gan.ScopeGenerator).IterVariables() {
+	to := func(rel string) string {
+		if enc, ok := strings.CutPrefix(rel, text2img.ScopeEncoder+"/"); ok {
+			return text2img.EncoderPath + "/" + enc
+		}
+		return stage1Path + "/" + rel
+	}
+	average := func(v *model.Variable) (*tensors.Tensor, error) {
 		rel := strings.TrimPrefix(v.Path(), "/"+gan.ScopeGenerator+"/")
-		value := v.MustValue()
-		to := stage1Path + "/" + rel
-		if strings.HasPrefix(rel, text2img.ScopeEncoder+"/") {
-			to = text2img.EncoderPath + "/" + strings.TrimPrefix(rel, text2img.ScopeEncoder+"/")
-		} else if ema := scratch.GetVariable("/" + gan.ScopeGeneratorEMA + "/" + rel); ema != nil && correction > 0 {
-			avg := tensors.MustCopyFlatData[float32](ema.MustValue())
-			for i := range avg {
-				avg[i] *= float32(correction)
-			}
-			value = tensors.FromFlatDataAndDimensions(avg, ema.Shape().Dimensions...)
+		ema := scratch.GetVariable("/" + gan.ScopeGeneratorEMA + "/" + rel)
+		if ema == nil || correction == 0 || strings.HasPrefix(rel, text2img.ScopeEncoder+"/") {
+			return v.Value()
 		}
-		clone, err := value.LocalClone()
-		if err != nil {
-			return err
+		avg := tensors.MustCopyFlatData[float32](ema.MustValue())
+		for i := range avg {
+			avg[i] *= float32(correction)
 		}
-		nv, err := store.CreateVariable(to, clone)
-		if err != nil {
-			return errors.WithMessage(err, "stackgan: copying Stage-I")
-		}
-		nv.SetTrainable(false)
-		n++
+		return tensors.FromFlatDataAndDimensions(avg, ema.Shape().Dimensions...), nil
+	}
+	n, err := text2img.CopyFrozen(store, scratch, "/"+gan.ScopeGenerator, to, average)
+	if err != nil {
+		return errors.WithMessage(err, "stackgan: copying Stage-I")
 	}
 	if store.GetVariable(text2img.EncoderPath+"/embed/dense/weights") == nil || store.GetVariable(stage1Path+"/project/weights") == nil {
 		return errors.Errorf("stackgan: the checkpoint in %s holds no trained Stage-I generator and encoder (%d variables)", dir, n)

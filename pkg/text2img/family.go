@@ -212,28 +212,42 @@ func CopyEncoder(store *model.Store, dir string) error {
 	if _, err := gan.LoadCheckpoint(scratch, dir); err != nil {
 		return err
 	}
-	n := 0
-	for v := range scratch.Scope("/" + textenc.ScopeText).IterVariables() {
-		value, err := v.Value()
-		if err != nil {
-			return errors.WithMessagef(err, "text2img: reading the encoder variable %s", v.Path())
-		}
-		clone, err := value.LocalClone()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel("/"+textenc.ScopeText, v.Path())
-		nv, err := store.CreateVariable(EncoderPath+"/"+filepath.ToSlash(rel), clone)
-		if err != nil {
-			return errors.WithMessage(err, "text2img: copying the encoder")
-		}
-		nv.SetTrainable(false)
-		n++
+	n, err := CopyFrozen(store, scratch, "/"+textenc.ScopeText, func(rel string) string { return EncoderPath + "/" + rel }, nil)
+	if err != nil {
+		return errors.WithMessage(err, "text2img: copying the encoder")
 	}
 	if n == 0 {
 		return errors.Errorf("text2img: the checkpoint in %s holds no text encoder", dir)
 	}
 	return nil
+}
+
+// CopyFrozen copies every variable of scratch under the scope from into store, at to(its path below from), not
+// trainable, and returns how many it copied; value, when not nil, gives the value to copy in place of the
+// variable's own (pkg/stackgan: a weight average).
+func CopyFrozen(store, scratch *model.Store, from string, to func(rel string) string, value func(v *model.Variable) (*tensors.Tensor, error)) (int, error) {
+	n := 0
+	for v := range scratch.Scope(from).IterVariables() {
+		val, err := v.Value()
+		if value != nil && err == nil {
+			val, err = value(v)
+		}
+		if err != nil {
+			return n, errors.WithMessagef(err, "reading %s", v.Path())
+		}
+		clone, err := val.LocalClone()
+		if err != nil {
+			return n, err
+		}
+		rel, _ := filepath.Rel(from, v.Path())
+		nv, err := store.CreateVariable(to(filepath.ToSlash(rel)), clone)
+		if err != nil {
+			return n, err
+		}
+		nv.SetTrainable(false)
+		n++
+	}
+	return n, nil
 }
 
 // Latent is n samples for the dataset's grid captions (GridCaptions), noise from seed.
