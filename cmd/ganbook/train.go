@@ -198,7 +198,7 @@ func setupStackGAN(cfg *gan.Config, opts trainOptions, given map[string]bool) er
 		if given["dataset"] || given["encoder"] || given["gen-channels"] || given["latent"] {
 			return fmt.Errorf("train stackgan: Stage-II takes its dataset, encoder, latent size and G0 from --stage1 %s: leave --dataset, --encoder, --latent and --gen-channels out", *opts.stage1)
 		}
-		disc, project, wrong := c.Config.Config.DiscChannels, c.Project, c.WrongText
+		disc, project, wrong, match := c.Config.Config.DiscChannels, c.Project, c.WrongText, c.Match
 		if !given["disc-channels"] {
 			c.Config.Config.DiscChannels = nil
 		}
@@ -211,6 +211,9 @@ func setupStackGAN(cfg *gan.Config, opts trainOptions, given map[string]bool) er
 		}
 		if given["text-project"] {
 			c.Project = project
+		}
+		if given["text-match"] {
+			c.Match = match
 		}
 		if given["wrong-text"] {
 			c.WrongText = wrong
@@ -277,12 +280,14 @@ func familyFlags(fs *flag.FlagSet, f gan.Family) {
 		fs.Float64Var(&c.Beta, "beta", c.Beta, "GAN-INT's β: the interpolated embedding is β·φ(t1) + (1-β)·φ(t2)")
 		fs.IntVar(&c.Project, "text-project", c.Project, "the text embedding's projection in G and D (Reed et al.: 128)")
 		fs.Float64Var(&c.ModeSeeking, "mode-seeking", c.ModeSeeking, "weight of the mode-seeking term that keeps G's images moving with the noise (Mao et al. 2019; 0: off)")
+		fs.Float64Var(&c.Match, "text-match", c.Match, "weight of the text-matching term: the encoder's frozen image encoder scores G's images against their captions (AttnGAN's DAMSM; 0: off)")
 	case *stackgan.Config:
 		networks(&c.Config.Config)
 		fs.BoolVar(&c.WrongText, "wrong-text", c.WrongText, "GAN-CLS: D also judges real images with a wrong caption as fake")
 		fs.IntVar(&c.Project, "text-project", c.Project, "the text embedding's projection in D")
 		fs.IntVar(&c.CondDim, "cond-dim", c.CondDim, "the size of the condition c G reads (the paper: 128)")
 		fs.BoolVar(&c.CA, "ca", c.CA, "conditioning augmentation, c = μ + σ·ε (false: the ablation, a plain FC projection; give --kl 0 with it)")
+		fs.Float64Var(&c.Match, "text-match", c.Match, "weight of text2img's text-matching term on this stage's images (0: off; Stage-II keeps Stage-I's unless given)")
 		fs.Float64Var(&c.KLWeight, "kl", c.KLWeight, "λ of the KL term of conditioning augmentation (the authors' configurations: 2; the paper's text: 1)")
 	case *imagegan.Config:
 		fs.Var((*intList)(&c.GenChannels), "gen-channels", "widths of G's layers, comma-separated, or one width (the rest doubling)")

@@ -67,12 +67,24 @@ func families() map[string]gan.Config {
 		}
 		out[name] = cfg
 	}
-	// StackGAN's two stages: Stage-I at 8×8 on capmnist8, and Stage-II (32×32, capmnist) of a Stage-I run.
+	// text2img with the text-matching term: a fourth host input and a second frozen encoder in G's scope.
+	match, _ := gan.DefaultFor(text2img.Name)
+	match.BatchSize = 8
+	m := match.Family.(*text2img.Config)
+	m.LatentDim, m.Project, m.Match = 8, 8, 1
+	m.GenChannels, m.DiscChannels = []int{16, 8, 8}, []int{8, 8, 16}
+	if err := m.UseEncoder(encoderDir()); err != nil {
+		panic(err)
+	}
+	out[text2img.Name+"/match"] = match
+	// StackGAN's two stages: Stage-I at 8×8 on capmnist8, and Stage-II (32×32, capmnist) of a Stage-I run, both
+	// with the text-matching term.
 	cfg, _ := gan.DefaultFor(stackgan.Name)
 	cfg.BatchSize, cfg.Dataset = 8, "capmnist8"
 	s := cfg.Family.(*stackgan.Config)
 	s.Config.Config = stackgan.Networks(8)
 	s.LatentDim, s.CondDim, s.Project = 8, 8, 8
+	s.Match = 1 // the matching term on 8×8 images for the encoder's 32×32 (resized up); Stage-II keeps it at 32×32
 	s.GenChannels, s.DiscChannels = []int{16}, []int{16}
 	if err := s.UseEncoder(encoderDir()); err != nil {
 		panic(err)

@@ -179,16 +179,17 @@ func TestRunFamilies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every registered family, the text encoder's step beside the text families' and StackGAN's second stage.
-	if len(rep.Families) != len(gan.Families())+2 {
-		t.Fatalf("%d steps timed, %d families registered (+ textenc, stackgan-stage2)", len(rep.Families), len(gan.Families()))
+	// Every registered family, the text encoder's step beside the text families', text2img with the matching term
+	// and StackGAN's second stage.
+	if len(rep.Families) != len(gan.Families())+3 {
+		t.Fatalf("%d steps timed, %d families registered (+ textenc, text2img-match, stackgan-stage2)", len(rep.Families), len(gan.Families()))
 	}
 	names := map[string]bool{}
 	for _, f := range rep.Families {
 		names[f.Family] = true
 	}
-	if !names["textenc"] || !names["text2img"] || !names["stackgan"] || !names["stackgan-stage2"] {
-		t.Errorf("timed %v, want textenc, text2img, stackgan and stackgan-stage2 among them", names)
+	if !names["textenc"] || !names["text2img"] || !names["text2img-match"] || !names["stackgan"] || !names["stackgan-stage2"] {
+		t.Errorf("timed %v, want textenc, text2img, text2img-match, stackgan and stackgan-stage2 among them", names)
 	}
 	only, err := RunFamilies(b, 4, 0, 1, "dcgan")
 	if err != nil || len(only.Families) != 1 || only.Families[0].Family != "dcgan" {

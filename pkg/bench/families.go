@@ -38,7 +38,8 @@ type FamiliesReport struct {
 
 // RunFamilies times steps training steps (after warmup ones) of every registered family's default config
 // (gan.DefaultFor), or of the families named in only, at batch size batch on the family's dataset (MNIST's
-// training split; text2img: capmnist's, with the text encoder's own step timed beside it; stackgan: Stage-I on
+// training split; text2img: capmnist's, with the text encoder's own step timed beside it and the step with the
+// text-matching term as "text2img-match"; stackgan: Stage-I on
 // capmnist16, then Stage-II on capmnist64 as "stackgan-stage2"), one family after the other: a slowdown in any
 // family's step shows up as a figure.
 func RunFamilies(b compute.Backend, batch, warmup, steps int, only ...string) (*FamiliesReport, error) {
@@ -87,6 +88,21 @@ func RunFamilies(b compute.Backend, batch, warmup, steps int, only ...string) (*
 			return nil, err
 		}
 		rep.Families = append(rep.Families, step)
+		if name == text2img.Name {
+			// The showcase's recipe: the same step with the text-matching term (the image encoder's pass on G's
+			// images and its gradient).
+			cfgM, _ := gan.DefaultFor(name)
+			cfgM.BatchSize = batch
+			m := cfgM.Family.(*text2img.Config)
+			m.Match = 1
+			if err := m.UseEncoder(filepath.Join(tmp, "textenc-"+captions.Base(cfgM.Dataset))); err != nil {
+				return nil, err
+			}
+			if _, step, err = timeFamily(b, name+"-match", cfgM, sets, warmup, steps); err != nil {
+				return nil, err
+			}
+			rep.Families = append(rep.Families, step)
+		}
 		if name != stackgan.Name {
 			continue
 		}

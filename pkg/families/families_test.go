@@ -17,7 +17,7 @@ func TestEveryFamilyIsLinked(t *testing.T) {
 		t.Fatalf("families %v, want %v", got, want)
 	}
 	for _, run := range []string{"dcgan-mnist", "infogan-mnist", "cgan-mnist", "cgan-fashion", "pix2pix-mnist", "srgan-mnist",
-		"text2img-capmnist", "text2img-capmnist-nowrong", "text2img-emoji", "stackgan-capmnist", "stackgan-capmnist-ca", "stackgan-capmnist-fc",
+		"text2img-capmnist", "text2img-capmnist-nomatch", "text2img-capmnist-ms", "text2img-capmnist-nowrong", "text2img-emoji", "stackgan-capmnist", "stackgan-capmnist-ca", "stackgan-capmnist-fc",
 		"stackgan-capmnist-kl0", "stackgan-capmnist-kl1", "stackgan-capmnist-single64", "stackgan-emoji"} {
 		if _, err := gan.ReadConfig("../../pretrained/" + run + "/config.json"); err != nil {
 			t.Errorf("%s: %v", run, err)

@@ -95,8 +95,9 @@ func (c *Config) Discriminator(scope *model.Scope, x, cond *Node) (out, features
 	return c.DiscriminateText(scope, x, cond)
 }
 
-// codes is what Batch remembers for the KL term: G's noise and the right captions' embeddings.
-type codes struct{ noise, right *Node }
+// codes is what Batch remembers for the KL and matching terms: G's noise, the right captions' embeddings and
+// (matching term) which captions do not describe which images.
+type codes struct{ noise, right, mismatch *Node }
 
 // Batch: G draws for each real image's caption; D reads the embeddings of the right and (GAN-CLS) wrong
 // captions, which text2img's HostInputs drew for the batch's images.
@@ -107,7 +108,12 @@ func (c *Config) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 	store := scope.Store()
 	eRight := c.Embed(store, right)
 	b := gan.Batch{Input: Concatenate([]*Node{noise, ConvertDType(right, noise.DType())}, -1),
-		Real: d.Images, RealCond: eRight, FakeCond: eRight, Codes: codes{noise, eRight}}
+		Real: d.Images, RealCond: eRight, FakeCond: eRight}
+	k := codes{noise: noise, right: eRight}
+	if c.Match > 0 {
+		k.mismatch = ConvertDType(d.Inputs[3], noise.DType())
+	}
+	b.Codes = k
 	if c.WrongText {
 		b.WrongCond = c.Embed(store, wrong)
 	}
@@ -118,18 +124,25 @@ func (c *Config) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 // (also at λ = 0, the ablation that shows what the term holds back). The KL is divided by c's size, as the
 // authors' code reduces it (a mean over the batch and the dimensions), so that their λ = 2 means what it meant
 // there: on the KL of the whole vector, λ = 2 outweighed the adversarial loss a hundredfold.
-func (c *Config) Terms(scope *model.Scope, b gan.Batch, _ gan.Fake) []gan.Term {
-	if !c.CA {
-		return nil
-	}
+//
+// With text2img's matching term (text_match), the frozen image encoder also scores the stage's images (resized
+// to the encoder's side) against their captions.
+func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Term {
 	k := b.Codes.(codes)
-	_, eps1, eps2, _ := c.split(k.noise)
-	eps := eps1
-	if c.Stage == 2 {
-		eps = eps2
+	var terms []gan.Term
+	if c.CA {
+		_, eps1, eps2, _ := c.split(k.noise)
+		eps := eps1
+		if c.Stage == 2 {
+			eps = eps2
+		}
+		_, mu, logSigma := c.condition(scope.Shared(gan.ScopeGenerator), k.right, eps)
+		terms = append(terms, gan.Term{Name: "kl", Value: DivScalar(KL(mu, logSigma), float64(c.CondDim)), G: c.KLWeight})
 	}
-	_, mu, logSigma := c.condition(scope.Shared(gan.ScopeGenerator), k.right, eps)
-	return []gan.Term{{Name: "kl", Value: DivScalar(KL(mu, logSigma), float64(c.CondDim)), G: c.KLWeight}}
+	if c.Match > 0 {
+		terms = append(terms, c.MatchTerm(scope.Store(), fake.Images, k.right, k.mismatch))
+	}
+	return terms
 }
 
 // Prepare copies, before the first step, the text encoder (Stage-I, from EncoderRun) or Stage-I's generator and
@@ -141,13 +154,21 @@ func (c *Config) Prepare(t *gan.Trainer) error {
 	if t.Store.GetVariable(stage1Path+"/project/weights") != nil {
 		return nil
 	}
-	return CopyStage1(t.Store, c.Stage1Run, c.Stage1)
+	if err := CopyStage1(t.Store, c.Stage1Run, c.Stage1); err != nil {
+		return err
+	}
+	if c.Match > 0 && t.Store.GetVariable(text2img.ImageEncoderPath+"/embed/dense/weights") == nil {
+		return text2img.CopyImageEncoder(t.Store, c.EncoderRun)
+	}
+	return nil
 }
 
 const stage1Path = "/" + gan.ScopeGenerator + "/" + ScopeStage1
 
-// FrozenScopes: the encoder and, in Stage-II, Stage-I's generator stay frozen after a resume or a load.
-func (c *Config) FrozenScopes() []string { return []string{text2img.EncoderPath, stage1Path} }
+// FrozenScopes: the encoders and, in Stage-II, Stage-I's generator stay frozen after a resume or a load.
+func (c *Config) FrozenScopes() []string {
+	return []string{text2img.EncoderPath, text2img.ImageEncoderPath, stage1Path}
+}
 
 // CopyStage1 reads the Stage-I run in dir into store, not trainable: its generator under /generator/stage1 (the
 // weight average, when the run kept one) and its text encoder under /generator/text_encoder. Its sizes must be
@@ -178,12 +199,15 @@ func CopyStage1(store *model.Store, dir string, want *Config) error {
 		if enc, ok := strings.CutPrefix(rel, text2img.ScopeEncoder+"/"); ok {
 			return text2img.EncoderPath + "/" + enc
 		}
+		if enc, ok := strings.CutPrefix(rel, text2img.ScopeImageEncoder+"/"); ok { // a Stage-I with the matching term
+			return text2img.ImageEncoderPath + "/" + enc
+		}
 		return stage1Path + "/" + rel
 	}
 	average := func(v *model.Variable) (*tensors.Tensor, error) {
 		rel := strings.TrimPrefix(v.Path(), "/"+gan.ScopeGenerator+"/")
 		ema := scratch.GetVariable("/" + gan.ScopeGeneratorEMA + "/" + rel)
-		if ema == nil || correction == 0 || strings.HasPrefix(rel, text2img.ScopeEncoder+"/") {
+		if ema == nil || correction == 0 || strings.HasPrefix(rel, text2img.ScopeEncoder+"/") || strings.HasPrefix(rel, text2img.ScopeImageEncoder+"/") {
 			return v.Value()
 		}
 		avg := tensors.MustCopyFlatData[float32](ema.MustValue())

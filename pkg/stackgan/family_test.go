@@ -328,3 +328,71 @@ func TestSharpness(t *testing.T) {
 		t.Errorf("sharpness of a disc %g, blurred %g: want the blur to halve it at least", a, b)
 	}
 }
+
+// TestTextMatch: text2img's matching term on each stage: Stage-I's 8×8 images go to the encoder's 32×32 judge,
+// G's loss is adversarial + λ·kl + w·text_match; a Stage-II of a Stage-I run with the term keeps it, and its
+// image encoder comes in at /generator/image_encoder, frozen, not under Stage-I's scope.
+func TestTextMatch(t *testing.T) {
+	dirs, err := fixtures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := tinyStage1(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.Family.(*Config)
+	c.Match = 2
+	s1 := t.TempDir()
+	cfg.Steps = 2
+	if _, err := gan.Train(context.Background(), testenv.Backend(t), cfg, gan.RunOptions{Dir: s1, LogEvery: 1}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := gan.ReadMetrics(s1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range h.History {
+		match, kl := e.Extra["text_match"], e.Extra["kl"]
+		if want := e.Extra["g_adv"] + 2*kl + 2*match; !(match > 0) || math.Abs(e.GLoss-want) > 1e-4*math.Max(1, want) {
+			t.Errorf("Stage-I step %d: G loss %g, want g_adv + 2·kl + 2·text_match = %g with text_match > 0 (%v)", e.Step, e.GLoss, want, e.Extra)
+		}
+	}
+
+	cfg2 := DefaultConfig()
+	c2 := cfg2.Family.(*Config)
+	c2.Refine, c2.CondDim = &Refiner{Channels: 8, ResBlocks: 1, UpChannels: []int{8, 8, 4}}, 8
+	if err := c2.UseStage1(&cfg2, s1); err != nil {
+		t.Fatal(err)
+	}
+	c2.DiscChannels, c2.Project, cfg2.BatchSize = []int{8, 8, 16}, 8, 16
+	if err := cfg2.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c2.Match != 2 {
+		t.Fatalf("Stage-II of a Stage-I run with text_match 2: text_match %g", c2.Match)
+	}
+	tr := trainer(t, cfg2)
+	m, err := tr.Step()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(m.Extra["text_match"] > 0) {
+		t.Errorf("Stage-II reports %v, want a positive text_match", m.Extra)
+	}
+	n := 0
+	for v := range tr.Store.Scope("/").IterVariables() {
+		switch {
+		case strings.HasPrefix(v.Path(), text2img.ImageEncoderPath+"/"):
+			if v.Trainable {
+				t.Errorf("%s is trainable", v.Path())
+			}
+			n++
+		case strings.Contains(v.Path(), text2img.ScopeImageEncoder):
+			t.Errorf("%s: the image encoder copied to the wrong place", v.Path())
+		}
+	}
+	if n == 0 {
+		t.Errorf("no image encoder under %s in Stage-II", text2img.ImageEncoderPath)
+	}
+}

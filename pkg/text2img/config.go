@@ -32,6 +32,12 @@ type Config struct {
 	// spread like real images (0.235) but after 3,000 steps G drew the asked digit 27% of the time; at Mao et al.'s 1,
 	// G filled the backgrounds with speckles to keep its images apart. 0: off.
 	ModeSeeking float64 `json:"mode_seeking"`
+	// Match weighs a text-matching term in G's loss, the sentence level of AttnGAN's DAMSM loss (Xu et al. 2018,
+	// arXiv 1711.10485): the encoder run's image encoder θ, copied in frozen, reads G's images, and DS-SJE's
+	// hinge (the loss θ and φ were trained with) asks each image to score its own caption above the batch's
+	// captions that do not describe it, as real images do. D is unchanged and never sees it; the evaluator that
+	// measures R-precision is trained separately, so the figure is not the term's own. 0: off.
+	Match float64 `json:"text_match"`
 
 	dataset, loss string // the run's, set by Validate
 }
@@ -92,6 +98,14 @@ func (c *Config) Validate(run *gan.Config) error {
 	}
 	if !(c.ModeSeeking >= 0 && c.ModeSeeking <= 100) {
 		return errors.Errorf("text2img: mode_seeking %g must be in 0..100 (Mao et al.: 1; ganbook: 0.2, where 1 filled the backgrounds with speckles)", c.ModeSeeking)
+	}
+	if !(c.Match >= 0 && c.Match <= 100) {
+		return errors.Errorf("text2img: text_match %g must be in 0..100 (0: off)", c.Match)
+	}
+	if c.Match > 0 && !matchSizes(c.Height, c.Width, c.Channels, &c.Encoder) {
+		return errors.Errorf("text2img: text_match needs the encoder's image encoder (%dx%dx%d) to read G's %dx%dx%d images: "+
+			"the same channels, and a side that is the encoder's, smaller, or a multiple of it",
+			c.Encoder.Height, c.Encoder.Width, c.Encoder.Channels, c.Height, c.Width, c.Channels)
 	}
 	if run.Loss == gan.LossWGANGP {
 		return errors.New("text2img: the gradient penalty is not defined for GAN-CLS's three pairs here: use ns, ls or hinge")

@@ -28,6 +28,10 @@
 //
 // Both are flags (WrongText, Interp), so the ablations are one command each.
 //
-// One addition the paper does not have: Mao et al. 2019's mode-seeking term (ModeSeeking), without which G
-// here ignored the noise and drew one image per caption (measured by Evaluate's diversity).
+// Two additions the paper does not have: Mao et al. 2019's mode-seeking term (ModeSeeking), without which G
+// here ignored the noise and drew one image per caption (measured by Evaluate's diversity); and a text-matching
+// term in G's loss (Match), the sentence level of AttnGAN's DAMSM loss (Xu et al. 2018): the encoder run's own
+// image encoder, frozen, reads G's images, and the joint-embedding hinge it was trained with asks each image to
+// score its caption above the batch's captions that do not describe it. D is the paper's; the R-precision that
+// Evaluate reports comes from an evaluation encoder trained apart, not from this judge.
 package text2img

@@ -50,8 +50,9 @@ func (c *Config) Discriminator(scope *model.Scope, x, cond *Node) (out, features
 }
 
 // codes is what Batch remembers for the family's terms: the noise, a second noise for the mode-seeking term,
-// and the two embeddings GAN-INT walks between.
-type codes struct{ z, z2, right, other *Node }
+// and the two embeddings GAN-INT walks between; with the matching term, which of the batch's captions do not
+// describe which images.
+type codes struct{ z, z2, right, other, mismatch *Node }
 
 // Batch: G draws for each real image's caption; D reads the embeddings of the right and (GAN-CLS) wrong
 // captions. The captions come from HostInputs.
@@ -75,13 +76,17 @@ func (c *Config) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 	if c.ModeSeeking > 0 {
 		k.z2 = scope.RandomNormal(g, z.Shape())
 	}
+	if c.Match > 0 {
+		k.mismatch = ConvertDType(d.Inputs[3], z.DType())
+	}
 	b.Codes = k
 	return b
 }
 
 // Terms: GAN-INT's G loss on β·φ(t₁) + (1−β)·φ(t₂), which D never learns from (its D weight is 0), and the
 // mode-seeking term: for the same captions and two noises z₁, z₂, 1 / (mean|G(z₁,h) − G(z₂,h)| / mean|z₁ − z₂| + ε),
-// large when G's images do not move with the noise (Mao et al. 2019, eq. 3).
+// large when G's images do not move with the noise (Mao et al. 2019, eq. 3); and the text-matching term:
+// DS-SJE's hinge of the frozen image encoder's embeddings of G's images against the captions they were drawn for.
 func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Term {
 	k := b.Codes.(codes)
 	var terms []gan.Term
@@ -96,6 +101,9 @@ func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Ter
 		ratio := Div(ReduceAllMean(Abs(Sub(fake.Images, other))), ReduceAllMean(Abs(Sub(k.z, k.z2))))
 		terms = append(terms, gan.Term{Name: "mode_seeking", Value: Reciprocal(AddScalar(ratio, 1e-5)), G: c.ModeSeeking})
 	}
+	if c.Match > 0 {
+		terms = append(terms, c.MatchTerm(scope.Store(), fake.Images, k.right, k.mismatch))
+	}
 	return terms
 }
 
@@ -108,7 +116,8 @@ func (c *Config) lossName() string {
 }
 
 // HostInputs draws, for each real image of the batch, one of its captions, a wrong caption (of an image it does
-// not match: another digit or colour) and another caption for GAN-INT, as codes [n, MaxLen] each. The images
+// not match: another digit or colour) and another caption for GAN-INT, as codes [n, MaxLen] each; with the
+// matching term, also mismatch [n, n] (1 where image j's caption does not describe image i). The images
 // are found from their place in the run's data order (the core's data.Sampler over the train split), and the
 // draws depend only on the seed and that place, so a resumed run draws the same.
 func (c *Config) HostInputs(images []float32, n int, keys []uint64, seed uint64) []*tensors.Tensor {
@@ -141,6 +150,17 @@ func (c *Config) HostInputs(images []float32, n int, keys []uint64, seed uint64)
 			exceptions.Panicf("text2img: a %s caption: %v", c.dataset, err)
 		}
 		out[k] = tensors.FromFlatDataAndDimensions(flat, n, l)
+	}
+	if c.Match > 0 {
+		mismatch := make([]float32, n*n)
+		for i := range n {
+			for j := range n {
+				if set.Mismatch(idx[i], idx[j]) {
+					mismatch[i*n+j] = 1
+				}
+			}
+		}
+		out = append(out, tensors.FromFlatDataAndDimensions(mismatch, n, n))
 	}
 	return out
 }
@@ -200,11 +220,34 @@ func (c *Config) Prepare(t *gan.Trainer) error {
 	if !gan.HasCheckpoint(c.EncoderRun) {
 		return errors.Errorf("text2img: %s has no checkpoint: finish training it (`ganbook train textenc --out %s --resume`)", c.EncoderRun, c.EncoderRun)
 	}
-	return CopyEncoder(t.Store, c.EncoderRun)
+	if err := CopyEncoder(t.Store, c.EncoderRun); err != nil {
+		return err
+	}
+	if c.Match > 0 {
+		return CopyImageEncoder(t.Store, c.EncoderRun)
+	}
+	return nil
 }
 
-// FrozenScopes: the encoder stays frozen after a resume or a load.
-func (c *Config) FrozenScopes() []string { return []string{EncoderPath} }
+// FrozenScopes: the encoders stay frozen after a resume or a load.
+func (c *Config) FrozenScopes() []string { return []string{EncoderPath, ImageEncoderPath} }
+
+// CopyImageEncoder reads the image encoder θ of the encoder run in dir into store under ImageEncoderPath, not
+// trainable: the matching term's judge.
+func CopyImageEncoder(store *model.Store, dir string) error {
+	scratch := model.NewStore()
+	if _, err := gan.LoadCheckpoint(scratch, dir); err != nil {
+		return err
+	}
+	n, err := CopyFrozen(store, scratch, "/"+textenc.ScopeImage, func(rel string) string { return ImageEncoderPath + "/" + rel }, nil)
+	if err != nil {
+		return errors.WithMessage(err, "text2img: copying the image encoder")
+	}
+	if n == 0 {
+		return errors.Errorf("text2img: the checkpoint in %s holds no image encoder", dir)
+	}
+	return nil
+}
 
 // CopyEncoder reads the char-CNN-RNN of the encoder run in dir into store under EncoderPath, not trainable.
 func CopyEncoder(store *model.Store, dir string) error {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/captions"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/textenc"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graphs in tests read as in the package.
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
@@ -333,5 +335,144 @@ func TestWalk(t *testing.T) {
 	}
 	if _, err := Walk(tr, "a red 1", "", steps, 1, 9); err == nil {
 		t.Error("a walk to an empty caption: no error")
+	}
+}
+
+// TestTextMatch: with the matching term, HostInputs also gives which captions of the batch do not describe which
+// images (digit or colour differ, never the diagonal); the step reports the term, G's loss is the adversarial
+// term plus GAN-INT's plus its weight times the matching term, and the image encoder is the encoder run's,
+// frozen through training.
+func TestTextMatch(t *testing.T) {
+	cfg := tiny(t)
+	c := cfg.Family.(*Config)
+	c.ModeSeeking, c.Match = 0, 3
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	set, _ := captions.Open("capmnist", "train")
+	cm := set.(*captions.Set)
+	const n = 32
+	keys := make([]uint64, n)
+	for i := range keys {
+		keys[i] = 5*n + uint64(i)
+	}
+	idx := c.indices(set, n, keys, 1)
+	ins := c.HostInputs(set.Images().ImagesFloat(idx), n, keys, 1)
+	if len(ins) != 4 {
+		t.Fatalf("HostInputs with text_match: %d inputs, want 4", len(ins))
+	}
+	mismatch, ones := tensors.MustCopyFlatData[float32](ins[3]), 0
+	for i := range n {
+		for j := range n {
+			want := cm.Digits[idx[i]] != cm.Digits[idx[j]] || cm.Colours[idx[i]] != cm.Colours[idx[j]]
+			if got := mismatch[i*n+j] == 1; got != want || (mismatch[i*n+j] != 0 && mismatch[i*n+j] != 1) {
+				t.Fatalf("mismatch[%d][%d] = %g for images %d and %d", i, j, mismatch[i*n+j], idx[i], idx[j])
+			}
+			if want {
+				ones++
+			}
+		}
+	}
+	if ones < n*n/2 {
+		t.Errorf("%d of %d pairs mismatched: the batch has too few different captions to test", ones, n*n)
+	}
+
+	tr := trainer(t, cfg)
+	for range 3 {
+		m, err := tr.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		match, ok := m.Extra["text_match"]
+		if !ok || !(match > 0) {
+			t.Fatalf("the matching term: %v, want a positive text_match (%v)", match, m.Extra)
+		}
+		if want := m.Extra["g_adv"] + m.Extra["g_int"] + 3*match; math.Abs(m.GLoss-want) > 1e-4*math.Max(1, want) {
+			t.Errorf("G's loss %g, want g_adv + g_int + 3·text_match = %g (%v)", m.GLoss, want, m.Extra)
+		}
+	}
+	dir, _ := encoder()
+	enc, err := textenc.Load(testenv.Backend(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := 0
+	for v := range enc.Store.Scope("/" + textenc.ScopeImage).IterVariables() {
+		path := ImageEncoderPath + strings.TrimPrefix(v.Path(), "/"+textenc.ScopeImage)
+		got := tr.Store.GetVariable(path)
+		if got == nil {
+			t.Fatalf("%s is not in the GAN's store", path)
+		}
+		if got.Trainable {
+			t.Errorf("%s is trainable", path)
+		}
+		if a, b := tensors.MustCopyFlatData[float32](v.MustValue()), tensors.MustCopyFlatData[float32](got.MustValue()); !slices.Equal(a, b) {
+			t.Errorf("%s moved in training", path)
+		}
+		copied++
+	}
+	if copied < 4 {
+		t.Errorf("%d image-encoder variables copied, want the convolution's and the embedding's", copied)
+	}
+
+	for _, bad := range []struct {
+		change func(*Config)
+		want   string
+	}{
+		{func(c *Config) { c.Match = -1 }, "text_match"},
+		{func(c *Config) { c.Encoder.Height, c.Encoder.Width = 24, 24 }, "image encoder"},
+	} {
+		cfg := tiny(t)
+		c := cfg.Family.(*Config)
+		c.Match = 1
+		bad.change(c)
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v, want an error about %q", err, bad.want)
+		}
+	}
+}
+
+// TestResizeTo: down, each pixel is the mean of its block (by hand); up, a constant image stays constant and the
+// shape is the encoder's; matchSizes accepts what resizeTo can do and nothing else.
+func TestResizeTo(t *testing.T) {
+	b := testenv.Backend(t)
+	x := make([]float32, 4*4*2)
+	for i := range x {
+		x[i] = float32(i*i%7) - 3
+	}
+	down := MustExecOnce(b, func(x *Node) *Node { return resizeTo(x, 2, 2) }, tensors.FromFlatDataAndDimensions(x, 1, 4, 4, 2))
+	got := tensors.MustCopyFlatData[float32](down)
+	at := func(y, xx, ch int) float32 { return x[(y*4+xx)*2+ch] }
+	for y := range 2 {
+		for xx := range 2 {
+			for ch := range 2 {
+				want := (at(2*y, 2*xx, ch) + at(2*y, 2*xx+1, ch) + at(2*y+1, 2*xx, ch) + at(2*y+1, 2*xx+1, ch)) / 4
+				if g := got[(y*2+xx)*2+ch]; math.Abs(float64(g-want)) > 1e-6 {
+					t.Errorf("down[%d,%d,%d] = %g, want the block mean %g", y, xx, ch, g, want)
+				}
+			}
+		}
+	}
+	flat := make([]float32, 2*8*8*3)
+	for i := range flat {
+		flat[i] = 0.25
+	}
+	up := MustExecOnce(b, func(x *Node) *Node { return resizeTo(x, 32, 32) }, tensors.FromFlatDataAndDimensions(flat, 2, 8, 8, 3))
+	if dims := up.Shape().Dimensions; !slices.Equal(dims, []int{2, 32, 32, 3}) {
+		t.Fatalf("up: %v, want [2 32 32 3]", dims)
+	}
+	for i, v := range tensors.MustCopyFlatData[float32](up) {
+		if math.Abs(float64(v-0.25)) > 1e-6 {
+			t.Fatalf("up[%d] = %g of a constant 0.25 image", i, v)
+		}
+	}
+	n := textenc.DefaultNetworks() // 32×32×3
+	for _, c := range []struct {
+		h, w, ch int
+		want     bool
+	}{{32, 32, 3, true}, {16, 16, 3, true}, {64, 64, 3, true}, {256, 256, 3, true}, {48, 48, 3, false}, {64, 64, 1, false}, {16, 64, 3, false}} {
+		if got := matchSizes(c.h, c.w, c.ch, &n); got != c.want {
+			t.Errorf("matchSizes(%dx%dx%d) = %v, want %v", c.h, c.w, c.ch, got, c.want)
+		}
 	}
 }

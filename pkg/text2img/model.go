@@ -22,6 +22,44 @@ const ScopeEncoder = "text_encoder"
 // EncoderPath is the encoder's scope in the store.
 const EncoderPath = "/" + gan.ScopeGenerator + "/" + ScopeEncoder
 
+// ScopeImageEncoder is where the encoder run's image encoder lives when the matching term (Config.Match) is on:
+// inside G's scope and frozen, like the text encoder.
+const ScopeImageEncoder = "image_encoder"
+
+// ImageEncoderPath is the image encoder's scope in the store.
+const ImageEncoderPath = "/" + gan.ScopeGenerator + "/" + ScopeImageEncoder
+
+// MatchMargin is the matching term's hinge margin: the encoder's own (textenc.DefaultConfig).
+const MatchMargin = 0.2
+
+// MatchTerm is the text-matching term (Config.Match) of G's images [B, H, W, C] drawn for captions whose
+// embeddings are right [B, Embed], mismatch [B, B] saying which captions do not describe which images: DS-SJE's
+// hinge of the frozen image encoder's embeddings against the captions'. Images of another side than the encoder's
+// are resized first: down by the mean of k×k blocks (as captions.Resize's area average), up bilinearly.
+func (c *Config) MatchTerm(store *model.Store, images, right, mismatch *Node) gan.Term {
+	v := textenc.Image(store.Scope(ImageEncoderPath), &c.Encoder, resizeTo(images, c.Encoder.Height, c.Encoder.Width))
+	return gan.Term{Name: "text_match", Value: textenc.SJELoss(v, right, mismatch, MatchMargin), G: c.Match}
+}
+
+// matchSizes reports whether the image encoder n can read h×w×ch images through resizeTo.
+func matchSizes(h, w, ch int, n *textenc.Networks) bool {
+	fits := func(side, enc int) bool { return side <= enc || side%enc == 0 }
+	return ch == n.Channels && fits(h, n.Height) && fits(w, n.Width) && (h <= n.Height) == (w <= n.Width)
+}
+
+// resizeTo is images [B, H, W, C] at h×w: the mean of each (H/h)×(W/w) block when larger, bilinear when smaller.
+func resizeTo(images *Node, h, w int) *Node {
+	d := images.Shape().Dimensions
+	switch {
+	case d[1] == h && d[2] == w:
+		return images
+	case d[1] > h:
+		return ReduceMean(Reshape(images, d[0], h, d[1]/h, w, d[2]/w, d[3]), 2, 4)
+	default:
+		return Interpolate(images, d[0], h, w, d[3]).Bilinear().Done()
+	}
+}
+
 // Embed is the frozen encoder's φ(t) [B, Embed] of caption codes [B, MaxLen] (int32), with no gradient.
 func (c *Config) Embed(store *model.Store, codes *Node) *Node {
 	return StopGradient(textenc.Text(store.Scope(EncoderPath), &c.Encoder, codes))
