@@ -154,7 +154,7 @@ func runBenchFamilies(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "backend: %s; a step is d_steps D updates and one G update, batch %d, median of %d\n", rep.Backend, *batch, *steps)
 	for _, f := range rep.Families {
-		fmt.Fprintf(stdout, "  %-9s %8.1f ms/step %7.2f steps/s\n", f.Family, f.MSPerStep, f.StepsPerSec)
+		fmt.Fprintf(stdout, "  %-15s %8.1f ms/step %7.2f steps/s\n", f.Family, f.MSPerStep, f.StepsPerSec)
 	}
 	return nil
 }
