@@ -232,35 +232,29 @@ func (c *Config) Prepare(t *gan.Trainer) error {
 // FrozenScopes: the encoders stay frozen after a resume or a load.
 func (c *Config) FrozenScopes() []string { return []string{EncoderPath, ImageEncoderPath} }
 
+// CopyEncoder reads the char-CNN-RNN of the encoder run in dir into store under EncoderPath, not trainable.
+func CopyEncoder(store *model.Store, dir string) error {
+	return copyFromEncoderRun(store, dir, textenc.ScopeText, EncoderPath, "text encoder")
+}
+
 // CopyImageEncoder reads the image encoder θ of the encoder run in dir into store under ImageEncoderPath, not
 // trainable: the matching term's judge.
 func CopyImageEncoder(store *model.Store, dir string) error {
-	scratch := model.NewStore()
-	if _, err := gan.LoadCheckpoint(scratch, dir); err != nil {
-		return err
-	}
-	n, err := CopyFrozen(store, scratch, "/"+textenc.ScopeImage, func(rel string) string { return ImageEncoderPath + "/" + rel }, nil)
-	if err != nil {
-		return errors.WithMessage(err, "text2img: copying the image encoder")
-	}
-	if n == 0 {
-		return errors.Errorf("text2img: the checkpoint in %s holds no image encoder", dir)
-	}
-	return nil
+	return copyFromEncoderRun(store, dir, textenc.ScopeImage, ImageEncoderPath, "image encoder")
 }
 
-// CopyEncoder reads the char-CNN-RNN of the encoder run in dir into store under EncoderPath, not trainable.
-func CopyEncoder(store *model.Store, dir string) error {
+// copyFromEncoderRun copies the scope from of the encoder run in dir to the path to, frozen.
+func copyFromEncoderRun(store *model.Store, dir, from, to, what string) error {
 	scratch := model.NewStore()
 	if _, err := gan.LoadCheckpoint(scratch, dir); err != nil {
 		return err
 	}
-	n, err := CopyFrozen(store, scratch, "/"+textenc.ScopeText, func(rel string) string { return EncoderPath + "/" + rel }, nil)
+	n, err := CopyFrozen(store, scratch, "/"+from, func(rel string) string { return to + "/" + rel }, nil)
 	if err != nil {
-		return errors.WithMessage(err, "text2img: copying the encoder")
+		return errors.WithMessage(err, "text2img: copying the "+what)
 	}
 	if n == 0 {
-		return errors.Errorf("text2img: the checkpoint in %s holds no text encoder", dir)
+		return errors.Errorf("text2img: the checkpoint in %s holds no %s", dir, what)
 	}
 	return nil
 }
