@@ -169,29 +169,7 @@ func TestEncoderIsFrozenAndKept(t *testing.T) {
 			t.Errorf("the mode-seeking term: %v, want a positive mode_seeking (%v)", ms, m.Extra)
 		}
 	}
-	dir, _ := encoder()
-	enc, err := textenc.Load(testenv.Backend(t), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for v := range enc.Store.Scope("/" + textenc.ScopeText).IterVariables() {
-		path := EncoderPath + strings.TrimPrefix(v.Path(), "/"+textenc.ScopeText)
-		got := tr.Store.GetVariable(path)
-		if got == nil {
-			t.Fatalf("%s is not in the GAN's store", path)
-		}
-		if got.Trainable {
-			t.Errorf("%s is trainable", path)
-		}
-		a, b := tensors.MustCopyFlatData[float32](v.MustValue()), tensors.MustCopyFlatData[float32](got.MustValue())
-		for i := range a {
-			if a[i] != b[i] {
-				t.Fatalf("%s[%d] moved from %g to %g in training", path, i, a[i], b[i])
-			}
-		}
-		n++
-	}
+	n := checkFrozenCopy(t, tr, textenc.ScopeText, EncoderPath)
 	if n < 6 {
 		t.Errorf("%d encoder variables copied, want the convolution, LSTM and embedding ones", n)
 	}
@@ -391,26 +369,7 @@ func TestTextMatch(t *testing.T) {
 			t.Errorf("G's loss %g, want g_adv + g_int + 3·text_match = %g (%v)", m.GLoss, want, m.Extra)
 		}
 	}
-	dir, _ := encoder()
-	enc, err := textenc.Load(testenv.Backend(t), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	copied := 0
-	for v := range enc.Store.Scope("/" + textenc.ScopeImage).IterVariables() {
-		path := ImageEncoderPath + strings.TrimPrefix(v.Path(), "/"+textenc.ScopeImage)
-		got := tr.Store.GetVariable(path)
-		if got == nil {
-			t.Fatalf("%s is not in the GAN's store", path)
-		}
-		if got.Trainable {
-			t.Errorf("%s is trainable", path)
-		}
-		if a, b := tensors.MustCopyFlatData[float32](v.MustValue()), tensors.MustCopyFlatData[float32](got.MustValue()); !slices.Equal(a, b) {
-			t.Errorf("%s moved in training", path)
-		}
-		copied++
-	}
+	copied := checkFrozenCopy(t, tr, textenc.ScopeImage, ImageEncoderPath)
 	if copied < 4 {
 		t.Errorf("%d image-encoder variables copied, want the convolution's and the embedding's", copied)
 	}
@@ -475,4 +434,34 @@ func TestResizeTo(t *testing.T) {
 			t.Errorf("matchSizes(%dx%dx%d) = %v, want %v", c.h, c.w, c.ch, got, c.want)
 		}
 	}
+}
+
+// checkFrozenCopy checks that every variable under scope of the test encoder run is in tr's store at path (the
+// same name below it), not trainable and with the encoder run's values, and returns how many there are.
+func checkFrozenCopy(t *testing.T, tr *gan.Trainer, scope, path string) int {
+	t.Helper()
+	dir, _ := encoder()
+	enc, err := textenc.Load(testenv.Backend(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for v := range enc.Store.Scope("/" + scope).IterVariables() {
+		at := path + strings.TrimPrefix(v.Path(), "/"+scope)
+		got := tr.Store.GetVariable(at)
+		if got == nil {
+			t.Fatalf("%s is not in the GAN's store", at)
+		}
+		if got.Trainable {
+			t.Errorf("%s is trainable", at)
+		}
+		a, b := tensors.MustCopyFlatData[float32](v.MustValue()), tensors.MustCopyFlatData[float32](got.MustValue())
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("%s[%d] moved from %g to %g in training", at, i, a[i], b[i])
+			}
+		}
+		n++
+	}
+	return n
 }
