@@ -136,6 +136,7 @@ func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet
 	fs.Float64Var(&cfg.LearningRateG, "lr-g", cfg.LearningRateG, "Adam learning rate of the generator")
 	fs.Float64Var(&cfg.LearningRateD, "lr-d", cfg.LearningRateD, "Adam learning rate of the discriminator")
 	fs.Float64Var(&cfg.LabelSmoothing, "label-smoothing", cfg.LabelSmoothing, "one-sided label smoothing of the real targets (0 = off)")
+	fs.Float64Var(&cfg.TopK, "top-k", cfg.TopK, "top-k training: G's adversarial loss on this fraction of the batch D rates most real (Sinha et al. 2020; 0 = all; may change on --resume)")
 	fs.Float64Var(&cfg.GenEMA, "ema", cfg.GenEMA, "decay of the moving average of G's weights that samples come from (0: the last weights)")
 	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "steps between checkpoints")
 	fs.IntVar(&cfg.SampleEvery, "sample-every", cfg.SampleEvery, "steps between sample grids")

@@ -58,6 +58,7 @@ type Config struct {
 	GPWeight       float64 `json:"gp_weight"`       // λ of WGAN-GP: 10 (Gulrajani et al. 2017)
 	Seed           int64   `json:"seed"`            // initial weights, noise, data order (and a family's corruptions)
 	GenEMA         float64 `json:"gen_ema"`         // samples come from a moving average of G's weights with this decay (0.999); 0 = the last weights
+	TopK           float64 `json:"top_k,omitempty"` // top-k training: G's adversarial loss on this fraction of the batch D rates most real (Sinha et al. 2020); 0 = all
 
 	CheckpointEvery int `json:"checkpoint_every"` // steps between checkpoints
 	SampleEvery     int `json:"sample_every"`     // steps between sample grids written to samples/
@@ -90,7 +91,7 @@ func (c *Config) Validate() error {
 		name string
 		v    float64
 	}{{"learning_rate_g", c.LearningRateG}, {"learning_rate_d", c.LearningRateD}, {"beta1", c.Beta1}, {"beta2", c.Beta2},
-		{"label_smoothing", c.LabelSmoothing}, {"gp_weight", c.GPWeight}, {"gen_ema", c.GenEMA}} {
+		{"label_smoothing", c.LabelSmoothing}, {"gp_weight", c.GPWeight}, {"gen_ema", c.GenEMA}, {"top_k", c.TopK}} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return bad("%s is %g: give a finite number", f.name, f.v)
 		}
@@ -114,6 +115,8 @@ func (c *Config) Validate() error {
 		return bad("Adam betas must be in [0, 1) (got %g and %g)", c.Beta1, c.Beta2)
 	case c.GenEMA < 0 || c.GenEMA >= 1:
 		return bad("gen_ema %g must be in [0, 1): the decay of the generator's weight average, 0 to sample the last weights", c.GenEMA)
+	case c.TopK < 0 || c.TopK > 1:
+		return bad("top_k %g must be in [0, 1]: the fraction of the batch G's adversarial loss keeps (0.5 in Sinha et al.), 0 for all", c.TopK)
 	case c.LabelSmoothing < 0 || c.LabelSmoothing >= 0.5:
 		return bad("label smoothing %g must be in [0, 0.5)", c.LabelSmoothing)
 	case c.Loss == LossWGANGP && c.GPWeight <= 0:
@@ -130,8 +133,12 @@ func (c Config) String() string {
 	if s, ok := c.Family.(fmt.Stringer); ok {
 		family = s.String()
 	}
-	return fmt.Sprintf("%s on %s, %s loss, batch %d, %d steps, lr G %g D %g, seed %d",
+	s := fmt.Sprintf("%s on %s, %s loss, batch %d, %d steps, lr G %g D %g, seed %d",
 		family, c.Dataset, c.Loss, c.BatchSize, c.Steps, c.LearningRateG, c.LearningRateD, c.Seed)
+	if k := TopKCount(c.TopK, c.BatchSize); k < c.BatchSize {
+		s += fmt.Sprintf(", G on the top %d of %d", k, c.BatchSize)
+	}
+	return s
 }
 
 // coreFields is Config without its methods, for encoding/json.
@@ -228,9 +235,9 @@ type SettingChange struct {
 	From, To string
 }
 
-// Resumable are the settings a resumed run may change: the total, the learning rates (applied from the step it
-// resumes at, and recorded), and how often it saves.
-var Resumable = []string{"steps", "learning_rate_g", "learning_rate_d", "checkpoint_every", "sample_every"}
+// Resumable are the settings a resumed run may change: the total, the learning rates and top-k's fraction
+// (applied from the step it resumes at, and recorded), and how often it saves.
+var Resumable = []string{"steps", "learning_rate_g", "learning_rate_d", "top_k", "checkpoint_every", "sample_every"}
 
 // ResumeConfig is the config a resumed run goes on with: the stored one, with the Resumable settings asked
 // (a total below the stored one keeps the stored one). Any other difference is an error listing each, stored
@@ -273,6 +280,7 @@ func ResumeConfig(stored, asked Config) (Config, []SettingChange, error) {
 	}
 	slices.SortFunc(changes, func(x, y SettingChange) int { return strings.Compare(x.Setting, y.Setting) })
 	stored.Steps, stored.LearningRateG, stored.LearningRateD = asked.Steps, asked.LearningRateG, asked.LearningRateD
+	stored.TopK = asked.TopK
 	stored.CheckpointEvery, stored.SampleEvery = asked.CheckpointEvery, asked.SampleEvery
 	return stored, changes, nil
 }

@@ -181,6 +181,18 @@ func TestConfigJSON(t *testing.T) {
 	if err := nan.Validate(); err == nil || !strings.Contains(err.Error(), "finite") {
 		t.Errorf("an infinite learning rate: %v", err)
 	}
+	topk := CoreDefaults(&probe{Side: 4})
+	topk.TopK = 1.5
+	if err := topk.Validate(); err == nil || !strings.Contains(err.Error(), "top_k 1.5 must be in [0, 1]") {
+		t.Errorf("top_k 1.5: %v", err)
+	}
+	topk.TopK = 0.5
+	if b, err := json.Marshal(topk); err != nil || !strings.Contains(string(b), `"top_k":0.5`) || !strings.Contains(topk.String(), "G on the top 32 of 64") {
+		t.Errorf("top_k 0.5: %s %v; %s", b, err, topk.String())
+	}
+	if b, _ := json.Marshal(CoreDefaults(&probe{Side: 4})); strings.Contains(string(b), "top_k") {
+		t.Errorf("top_k off must not be written (older runs resume unchanged): %s", b)
+	}
 }
 
 type clashing struct {
@@ -391,9 +403,10 @@ func TestLock(t *testing.T) {
 func TestResumeConfig(t *testing.T) {
 	stored := CoreDefaults(&probe{Side: 4})
 	asked := CoreDefaults(&probe{Side: 4})
-	asked.Steps, asked.LearningRateG = 9000, 1e-4
+	asked.Steps, asked.LearningRateG, asked.TopK = 9000, 1e-4, 0.5
 	got, changes, err := ResumeConfig(stored, asked)
-	if err != nil || got.Steps != 9000 || got.LearningRateG != 1e-4 || len(changes) != 2 || changes[0].Setting != "learning_rate_g" {
+	if err != nil || got.Steps != 9000 || got.LearningRateG != 1e-4 || got.TopK != 0.5 || len(changes) != 3 ||
+		changes[0].Setting != "learning_rate_g" || changes[2].Setting != "top_k" {
 		t.Fatalf("%+v %+v %v", got, changes, err)
 	}
 	asked.Steps = 10 // below the stored total: the stored one stays

@@ -3,6 +3,8 @@
 package gan
 
 import (
+	"math"
+
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // loss formulas read best with dot-imported ops.
 	"github.com/gomlx/gomlx/support/exceptions"
 )
@@ -185,4 +187,36 @@ func DiscriminatorLossFor(loss string, real *Node, negatives []*Node, labelSmoot
 		total = Add(total, one(neg))
 	}
 	return MulScalar(total, 1/float64(len(negatives)))
+}
+
+// TopKFake keeps, of D's outputs for a batch of generated samples, those of the k samples D rates most real,
+// for G's adversarial loss: top-k training (Sinha et al. 2020, "Top-k Training of GANs: Improving GAN
+// Performance by Throwing Away Bad Samples"). The gradient of a sample D rejects points toward the mean of the
+// modes near it, which is where the samples between modes (a digit half 4, half 9) come from; updating G on
+// the k best only moves the samples that are already near a mode. fake is [B, ...] (one output per sample, or
+// a patch per sample: ranked by its mean); the result is [k, ...] in descending order of that rank, for every
+// loss (higher is more real in all of Losses). 0 < k <= B; k = B returns fake itself.
+func TopKFake(fake *Node, k int) *Node {
+	b := fake.Shape().Dimensions[0]
+	if k <= 0 || k > b {
+		exceptions.Panicf("gan: top-k needs 0 < k <= the batch %d, got %d", b, k)
+	}
+	if k == b {
+		return fake
+	}
+	rank := StopGradient(fake)
+	if fake.Rank() > 1 {
+		rank = ReduceMean(rank, allButFirst(fake.Rank())...)
+	}
+	_, indices := TopK(rank, k, 0)               // [k]
+	return Gather(fake, ExpandAxes(indices, -1)) // [k, ...]
+}
+
+// TopKCount is the k that Config.TopK keeps of a batch of b: the fraction ν of it rounded, at least one; all
+// of it when ν is 0 (off).
+func TopKCount(nu float64, b int) int {
+	if nu <= 0 || nu >= 1 {
+		return b
+	}
+	return max(1, int(math.Round(nu*float64(b))))
 }

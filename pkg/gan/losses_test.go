@@ -93,3 +93,49 @@ func TestGradientPenalty(t *testing.T) {
 		t.Errorf("gradient penalty %.6f, want %.6f (finite differences)", got, want)
 	}
 }
+
+// TestTopKFake: G's adversarial loss on the k samples D rates most real. Logits [0.5, -3, 2, -1] with k = 2
+// keep 2 and 0.5 (in that order): the non-saturating loss is their mean softplus(-l), and its gradient is
+// -σ(-l)/2 on those two and 0 on the rejected ones. A patch output is ranked by each sample's mean.
+func TestTopKFake(t *testing.T) {
+	b := testBackend(t)
+	outs := MustExecOnceN(b, func(f *Node) []*Node {
+		top := TopKFake(f, 2)
+		loss := NonSaturatingGeneratorLoss(top)
+		return []*Node{top, loss, Gradient(loss, f)[0], TopKFake(f, 4)}
+	}, []float32{0.5, -3, 2, -1})
+	sig := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+	top := outs[0].Value().([]float32)
+	if len(top) != 2 || top[0] != 2 || top[1] != 0.5 {
+		t.Errorf("top 2 of [0.5 -3 2 -1]: got %v, want [2 0.5]", top)
+	}
+	if got, want := float64(outs[1].Value().(float32)), (sp(-2)+sp(-0.5))/2; math.Abs(got-want) > 1e-6 {
+		t.Errorf("loss %.6f, want %.6f", got, want)
+	}
+	grad := outs[2].Value().([]float32)
+	wantGrad := []float64{-sig(-0.5) / 2, 0, -sig(-2) / 2, 0}
+	for i := range wantGrad {
+		if math.Abs(float64(grad[i])-wantGrad[i]) > 1e-6 {
+			t.Errorf("gradient %v, want %v", grad, wantGrad)
+			break
+		}
+	}
+	if all := outs[3].Value().([]float32); len(all) != 4 || all[1] != -3 {
+		t.Errorf("k = B must keep the batch as it is, got %v", all)
+	}
+
+	// Patches [3, 2, 1]: means 1.5, -1, 0.25; the top 2 are samples 0 and 2, whole.
+	patch := MustExecOnce(b, func(f *Node) *Node { return TopKFake(f, 2) }, [][][]float32{{{1}, {2}}, {{-1}, {-1}}, {{0.5}, {0}}})
+	if got := patch.Value().([][][]float32); len(got) != 2 || got[0][1][0] != 2 || got[1][0][0] != 0.5 {
+		t.Errorf("patch top 2: got %v", got)
+	}
+
+	for _, c := range []struct {
+		nu   float64
+		b, k int
+	}{{0, 64, 64}, {1, 64, 64}, {0.5, 64, 32}, {0.75, 64, 48}, {0.01, 64, 1}, {0.5, 3, 2}} {
+		if got := TopKCount(c.nu, c.b); got != c.k {
+			t.Errorf("TopKCount(%g, %d) = %d, want %d", c.nu, c.b, got, c.k)
+		}
+	}
+}

@@ -155,7 +155,7 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 		}
 		extras := map[string]*Node{}
 		if updateG {
-			gAdv := GeneratorLossFor(cfg.Loss, fakeOut)
+			gAdv := GeneratorLossFor(cfg.Loss, TopKFake(fakeOut, TopKCount(cfg.TopK, fakeOut.Shape().Dimensions[0])))
 			gLoss = gAdv
 			if adv.G != 1 {
 				gLoss = MulScalar(gAdv, adv.G)
