@@ -19,18 +19,26 @@ import (
 )
 
 func main() {
-	b, _ := backend.New()
-	t, err := gan.LoadRun(b, os.Args[1])
-	if err != nil {
-		panic(err)
+	fail := func(err error) {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "entropy_probe:", err)
+			os.Exit(1)
+		}
 	}
+	if len(os.Args) != 2 {
+		fail(fmt.Errorf("usage: go run docs/bench/cpu-2026-12-02/entropy_probe.go RUN_DIR"))
+	}
+	b, err := backend.New()
+	fail(err)
+	t, err := gan.LoadRun(b, os.Args[1])
+	fail(err)
 	n := 10000
 	img, _, err := t.Sample(n, 1)
-	if err != nil {
-		panic(err)
-	}
-	clf, _ := eval.LoadClassifier(b, "mnist")
-	probs, _, _ := clf.Predict(img, n)
+	fail(err)
+	clf, err := eval.LoadClassifier(b, "mnist")
+	fail(err)
+	probs, _, err := clf.Predict(img, n)
+	fail(err)
 	var hs []float64
 	sum := 0.0
 	for _, p := range probs {
