@@ -70,8 +70,8 @@ func Export(t *Trainer, runDir string) (Config, error) {
 				restore = append(restore, func() { v.MustSetValue(tensors.FromFlatDataAndDimensions(original, dims...)) })
 			}
 			cfg.GenEMA = 0
-			t.updates++ // the weights changed: rebuild the sampling graph
-			defer func() { t.updates++ }()
+			t.VariablesChanged()
+			defer t.VariablesChanged()
 		}
 	}
 	keepD := false

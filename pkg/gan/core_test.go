@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -526,5 +527,42 @@ func TestAverager(t *testing.T) {
 	}
 	if s := a.History.Until(2); len(s.History) != 1 {
 		t.Errorf("Until(2): %+v", s)
+	}
+}
+
+// TestVariablesChanged: Generate's graph holds G's weights as they were when it was built; setting a weight
+// through the store shows in the samples only after VariablesChanged. The probe's G is tanh of its bias.
+func TestVariablesChanged(t *testing.T) {
+	b := testBackend(t)
+	cfg := CoreDefaults(&probe{Side: 4})
+	cfg.BatchSize, cfg.GenEMA = 4, 0
+	tr, err := NewTrainer(b, cfg, probeData(16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Step(); err != nil {
+		t.Fatal(err)
+	}
+	z := tensors.FromShape(shapes.Make(dtypes.Float32, 2, 2))
+	first := func() float64 {
+		out, err := tr.Generate(z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.MustFinalizeAll()
+		return float64(tensors.MustCopyFlatData[float32](out)[0])
+	}
+	before := first()
+	bias := tr.Store.GetVariable("/" + ScopeGenerator + "/bias")
+	if bias == nil {
+		t.Fatal("no generator bias in the store")
+	}
+	bias.MustSetValue(tensors.FromFlatDataAndDimensions(slices.Repeat([]float32{0.5}, 16), 16))
+	if got := first(); got != before {
+		t.Errorf("before VariablesChanged: %g, want the cached graph's %g", got, before)
+	}
+	tr.VariablesChanged()
+	if got := first(); math.Abs(got-math.Tanh(0.5)) > 1e-6 {
+		t.Errorf("after VariablesChanged: %g, want tanh(0.5) = %g", got, math.Tanh(0.5))
 	}
 }

@@ -367,7 +367,7 @@ func (e *DivergedError) Summary() string {
 // LoadCheckpoint loads runDir's checkpoint into the Trainer (see the package function LoadCheckpoint) and
 // remembers which (Trainer.Loaded).
 func (t *Trainer) LoadCheckpoint(runDir string) (Loaded, error) {
-	t.updates++ // the variables change: the generator graph must be rebuilt
+	t.VariablesChanged()
 	l, err := LoadCheckpoint(t.Store, runDir)
 	t.Loaded = l
 	if err == nil {
@@ -397,6 +397,12 @@ func (t *Trainer) freeze() {
 		}
 	}
 }
+
+// VariablesChanged tells the Trainer that its variables were set from outside it (through Store, say by a
+// probe that recomputes BatchNorm's statistics or edits a weight), so the next Generate rebuilds its graph:
+// the cached one holds the old values as constants on backends that embed them. Training, LoadCheckpoint and
+// Export call it themselves.
+func (t *Trainer) VariablesChanged() { t.updates++ }
 
 // Generate maps the generator's input z [N, Shape().Input] (float32: the noise, then the family's conditions)
 // to images [N, H, W, C] in [-1, 1], in inference mode (BatchNorm uses its running averages; nothing is

@@ -220,13 +220,11 @@ func (c *Config) Prepare(t *gan.Trainer) error {
 	if !gan.HasCheckpoint(c.EncoderRun) {
 		return errors.Errorf("text2img: %s has no checkpoint: finish training it (`ganbook train textenc --out %s --resume`)", c.EncoderRun, c.EncoderRun)
 	}
-	if err := CopyEncoder(t.Store, c.EncoderRun); err != nil {
-		return err
-	}
+	scopes := []encoderScope{textScope}
 	if c.Match > 0 {
-		return CopyImageEncoder(t.Store, c.EncoderRun)
+		scopes = append(scopes, imageScope) // the matching term's judge, from the same load
 	}
-	return nil
+	return copyFromEncoderRun(t.Store, c.EncoderRun, scopes...)
 }
 
 // FrozenScopes: the encoders stay frozen after a resume or a load.
@@ -234,27 +232,37 @@ func (c *Config) FrozenScopes() []string { return []string{EncoderPath, ImageEnc
 
 // CopyEncoder reads the char-CNN-RNN of the encoder run in dir into store under EncoderPath, not trainable.
 func CopyEncoder(store *model.Store, dir string) error {
-	return copyFromEncoderRun(store, dir, textenc.ScopeText, EncoderPath, "text encoder")
+	return copyFromEncoderRun(store, dir, textScope)
 }
 
 // CopyImageEncoder reads the image encoder θ of the encoder run in dir into store under ImageEncoderPath, not
 // trainable: the matching term's judge.
 func CopyImageEncoder(store *model.Store, dir string) error {
-	return copyFromEncoderRun(store, dir, textenc.ScopeImage, ImageEncoderPath, "image encoder")
+	return copyFromEncoderRun(store, dir, imageScope)
 }
 
-// copyFromEncoderRun copies the scope from of the encoder run in dir to the path to, frozen.
-func copyFromEncoderRun(store *model.Store, dir, from, to, what string) error {
+// encoderScope is a scope of an encoder run (from) and where a text-to-image run keeps its frozen copy (to).
+type encoderScope struct{ from, to, what string }
+
+var (
+	textScope  = encoderScope{textenc.ScopeText, EncoderPath, "text encoder"}
+	imageScope = encoderScope{textenc.ScopeImage, ImageEncoderPath, "image encoder"}
+)
+
+// copyFromEncoderRun loads the checkpoint of the encoder run in dir once and copies each scope, frozen.
+func copyFromEncoderRun(store *model.Store, dir string, scopes ...encoderScope) error {
 	scratch := model.NewStore()
 	if _, err := gan.LoadCheckpoint(scratch, dir); err != nil {
 		return err
 	}
-	n, err := CopyFrozen(store, scratch, "/"+from, func(rel string) string { return to + "/" + rel }, nil)
-	if err != nil {
-		return errors.WithMessage(err, "text2img: copying the "+what)
-	}
-	if n == 0 {
-		return errors.Errorf("text2img: the checkpoint in %s holds no %s", dir, what)
+	for _, sc := range scopes {
+		n, err := CopyFrozen(store, scratch, "/"+sc.from, func(rel string) string { return sc.to + "/" + rel }, nil)
+		if err != nil {
+			return errors.WithMessage(err, "text2img: copying the "+sc.what)
+		}
+		if n == 0 {
+			return errors.Errorf("text2img: the checkpoint in %s holds no %s", dir, sc.what)
+		}
 	}
 	return nil
 }
