@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
 	"github.com/ganbook/ganbook/pkg/backend"
@@ -21,6 +22,8 @@ func runExport(args []string, stdout io.Writer) error {
 	fs := newFlags("export", "export --run DIR --out DIR", stdout)
 	run := fs.String("run", "", "run directory made by `ganbook train`")
 	out := fs.String("out", "", "new directory for the sampling-only copy (e.g. pretrained/dcgan-mnist)")
+	with := fs.String("average-with", "", "comma-separated checkpoints of the same configuration (run folders or exports, "+
+		"e.g. the run at earlier steps): the export's generator is the mean of their and --run's sampling weights")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -31,6 +34,9 @@ func runExport(args []string, stdout io.Writer) error {
 		return fmt.Errorf("export: %s already holds a checkpoint: remove it first or choose another --out", *out)
 	}
 	if isTextencRun(*run) {
+		if *with != "" {
+			return fmt.Errorf("export: --average-with averages generators; %s is a text encoder run", *run)
+		}
 		b, err := backend.New()
 		if err != nil {
 			return err
@@ -51,22 +57,53 @@ func runExport(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer closeRun()
+	runs := []*gan.Trainer{t}
+	var steps []string
+	if *with != "" {
+		for _, dir := range strings.Split(*with, ",") {
+			o, closeOther, err := openRun(dir, stdout)
+			if err != nil {
+				return fmt.Errorf("export: --average-with %s: %v", dir, oneLine(err))
+			}
+			defer closeOther()
+			runs = append(runs, o)
+			steps = append(steps, fmt.Sprint(o.GlobalStep()))
+		}
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("export: %v", err)
 	}
-	cfg, err := gan.Export(t, *out)
+	var cfg gan.Config
+	if len(runs) > 1 {
+		cfg, err = gan.ExportAverage(runs, *out)
+	} else {
+		cfg, err = gan.Export(t, *out)
+	}
 	if err != nil {
 		return err
 	}
 	if err := gan.WriteConfig(filepath.Join(*out, gan.ConfigFile), cfg); err != nil {
 		return err
 	}
-	if err := t.SaveGrid(1, filepath.Join(*out, "samples.png")); err != nil {
+	grid := t
+	if len(runs) > 1 { // the grid of what was exported: t itself is left as it was
+		e, closeExport, err := openRun(*out, stdout)
+		if err != nil {
+			return err
+		}
+		defer closeExport()
+		grid = e
+	}
+	if err := grid.SaveGrid(1, filepath.Join(*out, "samples.png")); err != nil {
 		return err
 	}
 	// The training history and its plot come along: they are small.
 	if err := copyRunFiles(*run, *out, []string{gan.MetricsFile, gan.LossPlotFile}); err != nil {
 		return err
+	}
+	if len(runs) > 1 {
+		fmt.Fprintf(stdout, "exported the average of %d generators (steps %d, %s) to %s\n", len(runs), t.GlobalStep(), strings.Join(steps, ", "), *out)
+		return nil
 	}
 	fmt.Fprintf(stdout, "exported the generator of %s (step %d) to %s\n", *run, t.GlobalStep(), *out)
 	return nil

@@ -75,6 +75,30 @@ func TestTrainSampleExport(t *testing.T) {
 	if _, err := ganbook(t, "export", "--run", runDir, "--out", exported); err != nil {
 		t.Fatal(err)
 	}
+	// The average of a run with its own export samples as the export does (the export holds the run's
+	// weight average as weights); a checkpoint that is not there is named.
+	averaged := filepath.Join(dir, "averaged")
+	if out, err := ganbook(t, "export", "--run", runDir, "--average-with", exported, "--out", averaged); err != nil ||
+		!strings.Contains(out, "exported the average of 2 generators (steps 6, 6)") {
+		t.Fatalf("export --average-with: %v\n%s", err, out)
+	}
+	for _, d := range []string{exported, averaged} {
+		idx := filepath.Join(dir, filepath.Base(d)+".idx")
+		if _, err := ganbook(t, "sample", "--run", d, "--n", "3", "--format", "idx", "--out", idx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, errA := data.ReadIDXFile(filepath.Join(dir, "exported.idx"))
+	c, errC := data.ReadIDXFile(filepath.Join(dir, "averaged.idx"))
+	if errA != nil || errC != nil || !bytes.Equal(a.Data, c.Data) {
+		t.Errorf("the average of a run and its export samples otherwise than the export (%v, %v)", errA, errC)
+	}
+	if _, err := ganbook(t, "export", "--run", runDir, "--average-with", filepath.Join(dir, "nothing"), "--out", filepath.Join(dir, "avg2")); err == nil ||
+		!strings.Contains(err.Error(), "--average-with "+filepath.Join(dir, "nothing")) {
+		t.Errorf("averaging with a missing run: %v", err)
+	} else if _, statErr := os.Stat(filepath.Join(dir, "avg2")); statErr == nil {
+		t.Error("a failed average left its --out folder behind")
+	}
 	png := filepath.Join(dir, "s.png")
 	if _, err := ganbook(t, "sample", "--run", exported, "--n", "4", "--out", png); err != nil {
 		t.Fatalf("sampling the export: %v", err)

@@ -566,3 +566,124 @@ func TestVariablesChanged(t *testing.T) {
 		t.Errorf("after VariablesChanged: %g, want tanh(0.5) = %g", got, math.Tanh(0.5))
 	}
 }
+
+// TestExportAverage: the exported generator's weights are the mean of the runs' sampling weights (the probe's G
+// is tanh of its bias: biases 0.2 and 0.6 give tanh(0.4)), the first run is left as it was, a run's weight
+// average is what is averaged (two copies of a run with one export as that run samples), and runs of another
+// configuration are refused.
+func TestExportAverage(t *testing.T) {
+	b := testBackend(t)
+	z := tensors.FromShape(shapes.Make(dtypes.Float32, 2, 2))
+	pixels := func(tr *Trainer) []float32 {
+		out, err := tr.Generate(z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.MustFinalizeAll()
+		return tensors.MustCopyFlatData[float32](out)
+	}
+	trained := func(fam *probe, ema float64, steps int) *Trainer {
+		cfg := CoreDefaults(fam)
+		cfg.BatchSize, cfg.GenEMA = 4, ema
+		set := probeData(16)
+		if steps == 0 {
+			set = nil // only samples
+		}
+		tr, err := NewTrainer(b, cfg, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range steps {
+			if _, err := tr.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return tr
+	}
+	exported := func(runs ...*Trainer) *Trainer {
+		dir := t.TempDir()
+		cfg, err := ExportAverage(runs, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.GenEMA != 0 {
+			t.Errorf("the export's config keeps gen_ema %g", cfg.GenEMA)
+		}
+		if err := WriteConfig(filepath.Join(dir, ConfigFile), cfg); err != nil {
+			t.Fatal(err)
+		}
+		e, err := LoadRun(b, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	runA, runB := trained(&probe{Side: 4}, 0, 1), trained(&probe{Side: 4}, 0, 1)
+	for tr, value := range map[*Trainer]float32{runA: 0.2, runB: 0.6} {
+		tr.Store.GetVariable("/" + ScopeGenerator + "/bias").MustSetValue(tensors.FromFlatDataAndDimensions(slices.Repeat([]float32{value}, 16), 16))
+		tr.VariablesChanged()
+	}
+	if got := pixels(exported(runA, runB))[5]; math.Abs(float64(got)-math.Tanh(0.4)) > 1e-6 {
+		t.Errorf("average of biases 0.2 and 0.6 draws %g, want tanh(0.4) = %g", got, math.Tanh(0.4))
+	}
+	if got := pixels(runA)[5]; math.Abs(float64(got)-math.Tanh(0.2)) > 1e-6 {
+		t.Errorf("the first run draws %g after the export, want its own tanh(0.2)", got)
+	}
+	runC := trained(&probe{Side: 4}, 0.9, 3) // samples from its weight average, not from its last weights (0.7)
+	runC.Store.GetVariable("/" + ScopeGenerator + "/bias").MustSetValue(tensors.FromFlatDataAndDimensions(slices.Repeat([]float32{0.7}, 16), 16))
+	runC.VariablesChanged()
+	want, got := pixels(runC), pixels(exported(runC, runC))
+	if math.Abs(math.Tanh(0.7)-float64(want[0])) < 0.1 {
+		t.Fatalf("run C samples %g, as its last weights would: the test needs a weight average apart from them", want[0])
+	}
+	for i := range want {
+		if math.Abs(float64(want[i]-got[i])) > 1e-6 {
+			t.Fatalf("pixel %d: the average of a run with itself draws %g, the run %g", i, got[i], want[i])
+		}
+	}
+	if _, err := ExportAverage([]*Trainer{runA, trained(&probe{Side: 2}, 0, 0)}, t.TempDir()); err == nil ||
+		!strings.Contains(err.Error(), "another model") {
+		t.Errorf("averaging a 4×4 and a 2×2 probe: %v, want a refusal", err)
+	}
+	if _, err := ExportAverage(nil, t.TempDir()); err == nil {
+		t.Error("averaging nothing gave no error")
+	}
+}
+
+// TestKeepEvery: a run keeps its generator every KeepEvery steps as a run folder of its own, which samples as
+// the run did at that step; a resumed run goes on keeping.
+func TestKeepEvery(t *testing.T) {
+	b := testBackend(t)
+	dir := t.TempDir()
+	cfg := CoreDefaults(&probe{Side: 4})
+	cfg.BatchSize, cfg.Steps, cfg.CheckpointEvery, cfg.SampleEvery = 4, 4, 1, 4
+	opts := RunOptions{Dir: dir, LogEvery: 1, Set: probeData(16), KeepEvery: 2}
+	if _, err := Train(t.Context(), b, cfg, opts); err != nil {
+		t.Fatal(err)
+	}
+	for step, want := range map[int64]bool{1: false, 2: true, 3: false, 4: true} {
+		if got := HasCheckpoint(KeptDir(dir, step)); got != want {
+			t.Errorf("kept step %d: %v, want %v", step, got, want)
+		}
+	}
+	run, err := LoadRun(b, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := LoadRun(b, KeptDir(dir, 4))
+	if err != nil || kept.GlobalStep() != 4 {
+		t.Fatalf("loading the kept generator: %v (step %d)", err, kept.GlobalStep())
+	}
+	want, _, err1 := run.Sample(3, 1)
+	got, _, err2 := kept.Sample(3, 1)
+	if err1 != nil || err2 != nil || !slices.Equal(want, got) {
+		t.Errorf("the kept generator of step 4 samples otherwise than the run at step 4 (%v, %v)", err1, err2)
+	}
+	cfg.Steps, opts.Resume = 6, true
+	if _, err := Train(t.Context(), b, cfg, opts); err != nil {
+		t.Fatal(err)
+	}
+	if !HasCheckpoint(KeptDir(dir, 6)) || HasCheckpoint(KeptDir(dir, 5)) {
+		t.Error("the resumed run did not keep step 6 alone")
+	}
+}

@@ -40,6 +40,34 @@ type RunOptions struct {
 	// Budget, when positive, ends the session once it has trained this long (a checkpoint and the latest
 	// grid are saved as at the end; --resume goes on): a run's length on a slow machine follows a time budget.
 	Budget time.Duration
+	// KeepEvery, when positive, keeps the generator of the first checkpoint saved at or after each multiple of
+	// this many steps in Dir/kept/step-NNNNNNN, a run folder of its own (config.json, G and its weight average,
+	// D where the family's export keeps it; no optimizer state): what ExportAverage averages.
+	KeepEvery int64
+}
+
+// KeptDir is where a run keeps its generator of step (RunOptions.KeepEvery).
+func KeptDir(runDir string, step int64) string {
+	return filepath.Join(runDir, "kept", fmt.Sprintf("step-%07d", step))
+}
+
+// keep writes t's generator into KeptDir(runDir, step) unless it is there.
+func keep(t *Trainer, runDir string, step int64) error {
+	dir := KeptDir(runDir, step)
+	if HasCheckpoint(dir) {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return errors.Wrap(err, "gan: keeping the generator")
+	}
+	keepD := false
+	if k, ok := t.Config.Family.(DKeeper); ok {
+		keepD = k.ExportKeepsD()
+	}
+	if err := WriteConfig(filepath.Join(dir, ConfigFile), t.Config); err != nil {
+		return err
+	}
+	return errors.WithMessage(exportVariables(t.Store, dir, keepD, false), "gan: keeping the generator")
 }
 
 // Progress reports a training run's state to a progress bar.
@@ -298,6 +326,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	if err := WriteConfig(filepath.Join(opts.Dir, ConfigFile), cfg); err != nil {
 		return nil, err
 	}
+	kept := t.GlobalStep() // the step of the last generator kept (KeepEvery)
 	loop := runloop.Loop[MetricsEntry]{
 		Start: t.GlobalStep(), Total: int64(cfg.Steps), Deadline: deadline(opts.Budget),
 		LogEvery: int64(opts.LogEvery), CheckpointEvery: int64(cfg.CheckpointEvery), SampleEvery: int64(cfg.SampleEvery),
@@ -314,7 +343,14 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 			if err := writeMetrics(opts.Dir, &metrics); err != nil {
 				return err
 			}
-			return SaveCheckpoint(t.Store, opts.Dir)
+			if err := SaveCheckpoint(t.Store, opts.Dir); err != nil {
+				return err
+			}
+			if step := t.GlobalStep(); opts.KeepEvery > 0 && step/opts.KeepEvery > kept/opts.KeepEvery {
+				kept = step
+				return keep(t, opts.Dir, step)
+			}
+			return nil
 		},
 		Sample: func(name string) error {
 			return t.SaveGrid(uint64(cfg.Seed), filepath.Join(opts.Dir, SamplesDir, name))
