@@ -4,10 +4,8 @@ package gan
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/gomlx/gomlx/ml/model"
 	"github.com/pkg/errors"
 )
 
@@ -111,8 +109,7 @@ func samplingWeights(t *Trainer) (map[string][]float32, error) {
 		}
 		src := v
 		if v.Trainable && ema {
-			dir, name := model.SplitPath(v.Path())
-			if e := t.Store.GetVariable("/" + ScopeGeneratorEMA + strings.TrimPrefix(dir, "/"+ScopeGenerator) + "/" + name); e != nil {
+			if e := t.Store.GetVariable(emaPath(v.Path())); e != nil {
 				src = e
 			}
 		}

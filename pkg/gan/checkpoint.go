@@ -55,8 +55,7 @@ func Export(t *Trainer, runDir string) (Config, error) {
 		if p < 1 {
 			correction := float32(1 / (1 - p))
 			for _, v := range generatorVariables(t.Store) {
-				dir, name := model.SplitPath(v.Path())
-				ema := t.Store.GetVariable("/" + ScopeGeneratorEMA + strings.TrimPrefix(dir, "/"+ScopeGenerator) + "/" + name)
+				ema := t.Store.GetVariable(emaPath(v.Path()))
 				if ema == nil {
 					continue
 				}

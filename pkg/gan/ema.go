@@ -41,6 +41,12 @@ func generatorVariables(store *model.Store) []*model.Variable {
 	return vars
 }
 
+// emaPath is where the moving average of the generator variable at path lives.
+func emaPath(path string) string {
+	dir, name := model.SplitPath(path)
+	return "/" + ScopeGeneratorEMA + strings.TrimPrefix(dir, "/"+ScopeGenerator) + "/" + name
+}
+
 // emaVariable returns (creating it at zero if needed) the moving average of the generator variable v.
 func emaVariable(store *model.Store, v *model.Variable) *model.Variable {
 	dir, name := model.SplitPath(v.Path())
@@ -88,9 +94,7 @@ func withGeneratorEMA(store *model.Store, g *Graph, decay float64, fn func() *No
 	correction := 1 / (1 - p)
 	var restore []func()
 	for _, v := range generatorVariables(store) {
-		dir, name := model.SplitPath(v.Path())
-		emaPath := "/" + ScopeGeneratorEMA + strings.TrimPrefix(dir, "/"+ScopeGenerator) + "/" + name
-		ema := store.GetVariable(emaPath)
+		ema := store.GetVariable(emaPath(v.Path()))
 		if ema == nil {
 			continue // a run saved before it had averages
 		}
