@@ -38,6 +38,7 @@ func TestStackGANCommands(t *testing.T) {
 		{[]string{"--stage", "2", "--stage1", enc}, "names no family"},
 		{[]string{"--stage", "3"}, "use 1 or 2"},
 		{[]string{"--stage1", s1}, "give --stage 2"},
+		{[]string{"--refine-skip", "--encoder", enc}, "give --stage 2"},
 		{[]string{"--ca=false", "--encoder", enc}, "without conditioning augmentation"},
 		{[]string{"--dataset", "capmnist8"}, "--encoder runs/textenc-capmnist"},
 		{[]string{"--dataset", "fashion", "--encoder", enc}, "no captions"},
@@ -47,13 +48,14 @@ func TestStackGANCommands(t *testing.T) {
 		}
 	}
 	stage2 := []string{"train", "stackgan", "--stage", "2", "--stage1", s1, "--cond-dim", "8", "--disc-channels", "8,8,16", "--text-project", "12",
-		"--text-match", "0.5", "--batch", "8", "--checkpoint-every", "2", "--sample-every", "2", "--steps", "2", "--out", s2}
-	if out, err := ganbook(t, stage2...); err != nil || !strings.Contains(out, "Stage-II (32x32 from Stage-I") || !strings.Contains(out, "on capmnist,") {
+		"--text-match", "0.5", "--refine-skip", "--batch", "8", "--checkpoint-every", "2", "--sample-every", "2", "--steps", "2", "--out", s2}
+	if out, err := ganbook(t, stage2...); err != nil || !strings.Contains(out, "Stage-II (32x32 from Stage-I") || !strings.Contains(out, "on capmnist,") ||
+		!strings.Contains(out, "corrects the upsampled Stage-I image") {
 		t.Fatalf("train stackgan --stage 2: %v\n%s", err, out)
 	}
 	if raw, err := os.ReadFile(filepath.Join(s2, "config.json")); err != nil || !strings.Contains(string(raw), `"text_project": 12`) ||
-		!strings.Contains(string(raw), `"text_match": 0.5`) {
-		t.Errorf("Stage-II's --text-project 12 and --text-match 0.5 did not reach its config: %v", err)
+		!strings.Contains(string(raw), `"text_match": 0.5`) || !strings.Contains(string(raw), `"skip": true`) {
+		t.Errorf("Stage-II's --text-project 12, --text-match 0.5 and --refine-skip did not reach its config: %v", err)
 	}
 	high, low := filepath.Join(dir, "high.idx"), filepath.Join(dir, "low.idx")
 	if out, err := ganbook(t, "sample", "--run", s2, "--caption", "a thick red seven", "--n", "3", "--format", "idx", "--out", high); err != nil {

@@ -125,6 +125,7 @@ type trainOptions struct {
 	encoder   *string // text2img, stackgan Stage-I: the text encoder run
 	stage     *int    // stackgan: 1 or 2
 	stage1    *string // stackgan Stage-II: the Stage-I run
+	skip      *bool   // stackgan Stage-II: G1 corrects the upsampled Stage-I image
 }
 
 // trainFlags makes the flag set of `ganbook train family`, bound to cfg's fields (the core's and the family's).
@@ -153,10 +154,12 @@ func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet
 	if _, ok := textFamily(cfg.Family); ok {
 		opts.encoder = fs.String("encoder", "", "the text encoder run (`ganbook train textenc`) whose weights the run copies in, frozen")
 	}
-	opts.stage, opts.stage1 = new(int), new(string)
+	opts.stage, opts.stage1, opts.skip = new(int), new(string), new(bool)
 	if _, ok := cfg.Family.(*stackgan.Config); ok {
 		opts.stage = fs.Int("stage", 1, "stackgan: 1 (G0 draws from the text at low resolution) or 2 (G1 refines the images of --stage1 to 4× their side)")
 		opts.stage1 = fs.String("stage1", "", "stackgan --stage 2: the Stage-I run to refine (frozen; its encoder comes with it)")
+		opts.skip = fs.Bool("refine-skip", false, "stackgan --stage 2: G1 draws a correction added to the Stage-I image upsampled bilinearly "+
+			"(a departure from the paper, whose G1 draws the whole image)")
 	}
 	familyFlags(fs, cfg.Family)
 	return fs, opts
@@ -180,8 +183,8 @@ func setupStackGAN(cfg *gan.Config, opts trainOptions, given map[string]bool) er
 	}
 	switch *opts.stage {
 	case 1:
-		if *opts.stage1 != "" {
-			return fmt.Errorf("train stackgan: --stage1 is Stage-II's: give --stage 2 with it")
+		if *opts.stage1 != "" || given["refine-skip"] {
+			return fmt.Errorf("train stackgan: --stage1 and --refine-skip are Stage-II's: give --stage 2 with them")
 		}
 		side, ok := captions.Sides[cfg.Dataset]
 		if !ok {
@@ -212,6 +215,7 @@ func setupStackGAN(cfg *gan.Config, opts trainOptions, given map[string]bool) er
 		if err := c.UseStage1(cfg, *opts.stage1); err != nil {
 			return fmt.Errorf("train stackgan: %v", err)
 		}
+		c.Refine.Skip = *opts.skip
 		// D1's own settings, where the flags gave them (else Stage-I's).
 		if given["disc-channels"] {
 			c.Config.Config.DiscChannels = disc

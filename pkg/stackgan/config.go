@@ -47,6 +47,11 @@ type Refiner struct {
 	Channels   int   `json:"channels"`    // of the encoded map and the residual blocks: 64
 	ResBlocks  int   `json:"res_blocks"`  // 2 (the paper: 4 at 16×16×512)
 	UpChannels []int `json:"up_channels"` // of the three upsamplings: 32, 16, 8
+	// Skip makes G1 draw a correction to Stage-I's image instead of a whole image: its last convolution is added
+	// to the logits (atanh) of X1 upsampled bilinearly to 4× the side, before the tanh. A departure from the
+	// paper, whose G1 reads X1 only through its encoder (false, the default); with the skip, G1 starts from
+	// the upsampled Stage-I image and cannot lose its digit by forgetting it.
+	Skip bool `json:"skip,omitempty"`
 }
 
 // DefaultRefiner is G1 at the CPU's sizes.
@@ -190,6 +195,9 @@ func (c *Config) String() string {
 		cond = "FC projection, no CA"
 	}
 	if c.Stage == 2 {
+		if c.Refine != nil && c.Refine.Skip {
+			cond += ", G1 corrects the upsampled Stage-I image"
+		}
 		return fmt.Sprintf("stackgan Stage-II (%dx%d from Stage-I %s, %s)", c.Height, c.Width, c.Stage1Run, cond)
 	}
 	return fmt.Sprintf("stackgan Stage-I (%dx%d, %s, encoder %s)", c.Height, c.Width, cond, c.EncoderRun)

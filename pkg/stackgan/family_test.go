@@ -19,6 +19,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/text2img"
 	"github.com/ganbook/ganbook/pkg/textenc"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // fixtures are a tiny encoder (20 steps) and a tiny Stage-I run at 8×8 (30 steps) on it, made once.
@@ -394,5 +395,63 @@ func TestTextMatch(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("no image encoder under %s in Stage-II", text2img.ImageEncoderPath)
+	}
+}
+
+// TestRefinerSkip: with the skip and G1's last convolution zeroed, Stage-II draws its Stage-I image upsampled
+// bilinearly (half-pixel centres, edges repeated), checked against that upsampling done here on the host.
+func TestRefinerSkip(t *testing.T) {
+	cfg := tinyStage2(t)
+	c := cfg.Family.(*Config)
+	c.Refine.Skip = true
+	cfg.GenEMA = 0 // samples from G's own weights, the ones zeroed below
+	tr := trainer(t, cfg)
+	if _, err := tr.Step(); err != nil {
+		t.Fatal(err)
+	}
+	zeroed := 0
+	for v := range tr.Store.IterVariables() {
+		if strings.Contains(v.Path(), "/to_rgb/") && strings.HasPrefix(v.Path(), "/"+gan.ScopeGenerator+"/") {
+			v.MustSetValue(tensors.FromFlatDataAndDimensions(make([]float32, v.Shape().Size()), v.Shape().Dimensions...))
+			zeroed++
+		}
+	}
+	if zeroed == 0 {
+		t.Fatal("no variables of G1's to_rgb convolution")
+	}
+	tr.VariablesChanged()
+	capts := []string{"a thick red seven", "blue 3"}
+	high, err := Sample(tr, capts, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	low, err := Stage1Images(tr, capts, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, side, ch := c.Stage1.Height, c.Height, c.Channels
+	src := func(o int) (int, int, float64) { // the two source pixels of output o and the second's weight
+		f := (float64(o)+0.5)*float64(s)/float64(side) - 0.5
+		i := int(math.Floor(f))
+		w := f - float64(i)
+		return min(max(i, 0), s-1), min(max(i+1, 0), s-1), w
+	}
+	worst := 0.0
+	for n := range capts {
+		for y := range side {
+			y0, y1, wy := src(y)
+			for x := range side {
+				x0, x1, wx := src(x)
+				for k := range ch {
+					at := func(yy, xx int) float64 { return float64(low[((n*s+yy)*s+xx)*ch+k]) }
+					want := (1-wy)*((1-wx)*at(y0, x0)+wx*at(y0, x1)) + wy*((1-wx)*at(y1, x0)+wx*at(y1, x1))
+					want = min(max(want, -skipBound), skipBound)
+					worst = max(worst, math.Abs(float64(high[((n*side+y)*side+x)*ch+k])-want))
+				}
+			}
+		}
+	}
+	if worst > 1e-4 {
+		t.Errorf("Stage-II with the skip and a zero last convolution differs from Stage-I upsampled bilinearly by up to %g", worst)
 	}
 }

@@ -39,8 +39,9 @@ func (c *Config) Stage1Generator(scope *model.Scope, z, eps, e *Node) (image, mu
 // Refiner is G1(X1, c): Stage-I's images x1 [B, s, s, 3] encoded to s/2 × s/2 × Channels (a 3×3 convolution
 // and ReLU, a stride-2 4×4 convolution, BatchNorm, ReLU), c (a fresh CA sample from eps) replicated there and
 // joined as channels (a 3×3 convolution, BatchNorm, ReLU), ResBlocks residual blocks, and three stride-2
-// transposed convolutions (BatchNorm, ReLU) to 4s × 4s, then a 3×3 convolution to RGB and tanh. It returns the
-// image and c's μ and log σ.
+// transposed convolutions (BatchNorm, ReLU) to 4s × 4s, then a 3×3 convolution to RGB and tanh (with Refine.Skip,
+// the convolution is added to atanh of x1 upsampled bilinearly before the tanh). It returns the image and c's μ
+// and log σ.
 func (c *Config) Refiner(scope *model.Scope, x1, eps, e *Node) (image, mu, logSigma *Node) {
 	scope = scope.WithInitializer(initializer.RandomNormalFn(scope, c.InitStd))
 	cond, mu, logSigma := c.condition(scope, e, eps)
@@ -69,5 +70,17 @@ func (c *Config) Refiner(scope *model.Scope, x1, eps, e *Node) (image, mu, logSi
 		h = relu(bn("bn_"+name, h))
 	}
 	out := nn.Conv2D(scope.In("to_rgb"), h, c.Channels).Kernel(3).Lowering(c.ConvLowering()).Done()
+	if r.Skip {
+		out = Add(out, atanh(Interpolate(x1, -1, c.Height, c.Width, -1).Bilinear().Done()))
+	}
 	return Tanh(out), mu, logSigma
+}
+
+// skipBound keeps Atanh finite on Stage-I's tanh outputs: atanh(±0.99) = ±2.65.
+const skipBound = 0.99
+
+// atanh is the inverse of tanh on x clipped to ±skipBound, ½·log((1 + x)/(1 − x)).
+func atanh(x *Node) *Node {
+	x = ClipScalar(x, -skipBound, skipBound)
+	return MulScalar(Log(Div(OnePlus(x), OneMinus(x))), 0.5)
 }
