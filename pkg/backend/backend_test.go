@@ -68,6 +68,18 @@ func TestXLAWithoutPlugin(t *testing.T) {
 	}
 }
 
+// TestGuardSize: half the memory, between 2 and 32 GiB; this machine's /proc/meminfo is read.
+func TestGuardSize(t *testing.T) {
+	for total, want := range map[int64]int64{0: 2 << 30, 3 << 30: 2 << 30, 24 << 30: 12 << 30, 128 << 30: 32 << 30} {
+		if got := guardSize(total); got != want {
+			t.Errorf("guardSize(%d MB) = %d MB, want %d MB", total>>20, got>>20, want>>20)
+		}
+	}
+	if runtime.GOOS == "linux" && memTotal() < 1<<30 {
+		t.Errorf("memTotal() = %d: /proc/meminfo not read", memTotal())
+	}
+}
+
 // TestGuardHeap: with GOEXPERIMENT=simd, creating the pure-Go backend leaves the Go heap mapped HeapGuardBytes
 // beyond what it uses (GuardHeap), and the guard itself is freed.
 func TestGuardHeap(t *testing.T) {
@@ -82,10 +94,10 @@ func TestGuardHeap(t *testing.T) {
 	if !simdBuild {
 		t.Skip("built without GOEXPERIMENT=simd: no guard needed")
 	}
-	if ms.HeapSys < HeapGuardBytes {
+	if int64(ms.HeapSys) < HeapGuardBytes {
 		t.Errorf("heap mapped %d MB, want at least the guard's %d MB", ms.HeapSys>>20, HeapGuardBytes>>20)
 	}
-	if ms.HeapInuse > HeapGuardBytes/4 {
+	if int64(ms.HeapInuse) > HeapGuardBytes/4 {
 		t.Errorf("heap in use %d MB: the guard was not freed", ms.HeapInuse>>20)
 	}
 }

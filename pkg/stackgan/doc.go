@@ -12,6 +12,9 @@
 // 64), and D1 judges the large images with the text. Stage-I is frozen while Stage-II trains, as in the paper:
 // a Stage-II run copies Stage-I's generator (and its text encoder) into G's scope, not trainable, and builds it
 // in inference mode, so the Stage-I image inside Stage-II is exactly what the Stage-I run draws (Stage1Images).
+// Refiner.Skip (`--refine-skip`) departs from the paper: G1's last convolution is added to the logits of X1
+// upsampled bilinearly, so G1 draws a correction to the enlarged Stage-I image rather than the whole image and
+// keeps the digit it was given (on capmnist the paper's G1 drew fewer of the asked digits than its Stage-I).
 //
 // Conditioning augmentation (section 3.1): a fully connected layer maps the text embedding φ(t) to a mean μ and
 // a log standard deviation log σ, and the condition G reads is a sample c = μ + σ ⊙ ε with ε ~ N(0, I) rather
