@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -119,8 +120,9 @@ func runBenchDCGAN(args []string, stdout io.Writer) error {
 
 // runBenchFamilies times a training step of every family at batch 64: `ganbook bench families [--json]`.
 func runBenchFamilies(args []string, stdout io.Writer) error {
-	fs := newFlags("bench families", "bench families [--json] [--batch 64] [--steps 5] [--warmup 2] [--only F1,F2]", stdout)
+	fs := newFlags("bench families", "bench families [--json] [--batch 64] [--steps 5] [--warmup 2] [--only F1,F2 | --runs DIR1,DIR2]", stdout)
 	only := fs.String("only", "", "time only these families (comma-separated; textenc comes with text2img and stackgan, stackgan-stage2 with stackgan)")
+	runs := fs.String("runs", "", "time the step of these runs' own configs instead (comma-separated run folders; each at its own batch size, fresh weights)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	batch := fs.Int("batch", 64, "batch size")
 	steps := fs.Int("steps", 5, "timed steps per family (the median is reported)")
@@ -131,11 +133,39 @@ func runBenchFamilies(args []string, stdout io.Writer) error {
 	if *batch <= 0 || *batch > 4096 || *steps <= 0 || *steps > 10000 || *warmup < 0 {
 		return fmt.Errorf("bench families: --batch must be in 1..4096, --steps in 1..10000, --warmup ≥ 0")
 	}
+	var dirs []string
+	if *runs != "" {
+		batchGiven := false
+		fs.Visit(func(f *flag.Flag) { batchGiven = batchGiven || f.Name == "batch" })
+		if *only != "" || batchGiven {
+			return fmt.Errorf("bench families: --runs times each run at its own batch size and family: leave --only and --batch out")
+		}
+		for _, d := range strings.Split(*runs, ",") {
+			if d = strings.TrimSpace(d); gan.RunFamily(d) == "" {
+				return fmt.Errorf("bench families: --runs: %s is not a GAN run folder (no readable %s): give the folders of `ganbook train` runs", d, gan.ConfigFile)
+			}
+			dirs = append(dirs, d)
+		}
+	}
 	b, err := backend.New()
 	if err != nil {
 		return err
 	}
 	defer b.Finalize()
+	if len(dirs) > 0 {
+		rep, err := bench.RunRuns(b, *warmup, *steps, dirs...)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(stdout, rep)
+		}
+		fmt.Fprintf(stdout, "backend: %s; a step is d_steps D updates and one G update, median of %d\n", rep.Backend, *steps)
+		for _, f := range rep.Families {
+			fmt.Fprintf(stdout, "  %-40s %-9s batch %3d %8.1f ms/step %7.2f steps/s\n", f.Run, f.Family, f.Batch, f.MSPerStep, f.StepsPerSec)
+		}
+		return nil
+	}
 	var names []string
 	if *only != "" {
 		for _, n := range strings.Split(*only, ",") {

@@ -19,6 +19,10 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"data", "--dataset", "cifar"}, "cifar"},
 		{[]string{"bench"}, "ganbook bench conv"},
 		{[]string{"bench", "conv", "--batch", "0"}, "--batch must be positive"},
+		{[]string{"bench", "families", "--runs", "no/such/run"}, "no/such/run is not a GAN run folder"},
+		{[]string{"bench", "families", "--runs", "../../pretrained/textenc-capmnist"}, "is not a GAN run folder"},
+		{[]string{"bench", "families", "--runs", "../../pretrained/dcgan-mnist", "--batch", "8"}, "leave --only and --batch out"},
+		{[]string{"bench", "families", "--runs", "../../pretrained/dcgan-mnist", "--only", "dcgan"}, "leave --only and --batch out"},
 	} {
 		var out, errOut bytes.Buffer
 		err := run(c.args, &out, &errOut)

@@ -5,6 +5,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -202,5 +203,39 @@ func TestRunFamilies(t *testing.T) {
 	}
 	if _, err := RunFamilies(b, 0, 0, 1); err == nil {
 		t.Error("batch 0 was accepted")
+	}
+}
+
+// TestRunRuns times a run's own config: its family and batch size (not the default's), the run named.
+func TestRunRuns(t *testing.T) {
+	b, err := ganbackend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	cfg, err := gan.DefaultFor("gan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BatchSize = 3
+	dir := t.TempDir()
+	if err := gan.WriteConfig(filepath.Join(dir, gan.ConfigFile), cfg); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := RunRuns(b, 0, 2, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Families) != 1 {
+		t.Fatalf("%d steps timed for one run", len(rep.Families))
+	}
+	if f := rep.Families[0]; f.Family != "gan" || f.Run != dir || f.Batch != 3 || f.MSPerStep <= 0 || f.StepsPerSec <= 0 {
+		t.Errorf("timed %+v, want the gan family's step at batch 3 of run %s", f, dir)
+	}
+	if _, err := RunRuns(b, 0, 1, filepath.Join(dir, "missing")); err == nil {
+		t.Error("a folder with no config was timed")
+	}
+	if _, err := RunRuns(b, 0, 1); err == nil {
+		t.Error("no runs were accepted")
 	}
 }

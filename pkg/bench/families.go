@@ -24,6 +24,7 @@ import (
 // FamilyStep is the speed of one family's training step, its default config at a given batch.
 type FamilyStep struct {
 	Family      string  `json:"family"`
+	Run         string  `json:"run,omitempty"` // RunRuns: the run whose config was timed
 	Batch       int     `json:"batch"`
 	DSteps      int     `json:"d_steps"`
 	MSPerStep   float64 `json:"ms_per_step"` // median, a step being DSteps D updates and one G update
@@ -123,6 +124,31 @@ func RunFamilies(b compute.Backend, batch, warmup, steps int, only ...string) (*
 		if err != nil {
 			return nil, err
 		}
+		rep.Families = append(rep.Families, step)
+	}
+	return rep, nil
+}
+
+// RunRuns times steps training steps (after warmup ones) of each run's own config (its config.json: family,
+// networks, terms, batch size, dataset), with fresh weights: the step that run takes, so that runs of different
+// families or recipes can be put on one time scale (StackGAN's two stages against one stage at the full size).
+// A run that reads others (a text encoder, a Stage-I run) needs them where its config points.
+func RunRuns(b compute.Backend, warmup, steps int, dirs ...string) (*FamiliesReport, error) {
+	if steps <= 0 || warmup < 0 || len(dirs) == 0 {
+		return nil, errors.Errorf("bench: runs needs at least one run, steps > 0 and warmup ≥ 0")
+	}
+	sets := map[string]*data.Set{}
+	rep := &FamiliesReport{Backend: backend.Describe(b)}
+	for _, dir := range dirs {
+		cfg, err := gan.ReadConfig(filepath.Join(dir, gan.ConfigFile))
+		if err != nil {
+			return nil, errors.WithMessage(err, "bench")
+		}
+		_, step, err := timeFamily(b, dir, cfg, sets, warmup, steps)
+		if err != nil {
+			return nil, err
+		}
+		step.Family, step.Run = cfg.FamilyName(), dir
 		rep.Families = append(rep.Families, step)
 	}
 	return rep, nil

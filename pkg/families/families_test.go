@@ -3,11 +3,13 @@
 package families_test
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 
 	_ "github.com/ganbook/ganbook/pkg/families"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/textenc"
 )
 
 // TestEveryFamilyIsLinked: importing the package registers every family, and each opens its pretrained run.
@@ -16,11 +18,30 @@ func TestEveryFamilyIsLinked(t *testing.T) {
 	if got := gan.Families(); !slices.Equal(got, want) {
 		t.Fatalf("families %v, want %v", got, want)
 	}
-	for _, run := range []string{"dcgan-mnist", "infogan-mnist", "cgan-mnist", "cgan-fashion", "pix2pix-mnist", "srgan-mnist",
-		"text2img-capmnist", "text2img-capmnist-nomatch", "text2img-capmnist-ms", "text2img-capmnist-nowrong", "text2img-emoji", "stackgan-capmnist", "stackgan-capmnist-ca", "stackgan-capmnist-fc",
-		"stackgan-capmnist-kl0", "stackgan-capmnist-kl1", "stackgan-capmnist-single64", "stackgan-emoji"} {
-		if _, err := gan.ReadConfig("../../pretrained/" + run + "/config.json"); err != nil {
-			t.Errorf("%s: %v", run, err)
+	// Every committed run opens (the text encoders' runs are not GAN runs), and every family but the plain GAN
+	// has one.
+	dirs, err := filepath.Glob("../../pretrained/*/" + gan.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[string]int{}
+	for _, path := range dirs {
+		run := filepath.Dir(path)
+		name := gan.RunFamily(run)
+		if name == "" {
+			if _, err := textenc.ReadConfig(run); err != nil {
+				t.Errorf("%s is neither a GAN run nor a text encoder's: %v", run, err)
+			}
+			continue
+		}
+		if _, err := gan.ReadConfig(path); err != nil {
+			t.Errorf("%s: %v", filepath.Base(run), err)
+		}
+		has[name]++
+	}
+	for _, name := range want {
+		if name != "gan" && has[name] == 0 {
+			t.Errorf("no committed run of %s in pretrained/ (%d runs found)", name, len(dirs))
 		}
 	}
 }
