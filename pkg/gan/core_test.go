@@ -679,6 +679,16 @@ func TestKeepEvery(t *testing.T) {
 	if err1 != nil || err2 != nil || !slices.Equal(want, got) {
 		t.Errorf("the kept generator of step 4 samples otherwise than the run at step 4 (%v, %v)", err1, err2)
 	}
+	// The kept folder holds the history up to its step, no further.
+	var m Metrics
+	if raw, err := os.ReadFile(filepath.Join(KeptDir(dir, 2), MetricsFile)); err != nil {
+		t.Error(err)
+	} else if err := json.Unmarshal(raw, &m); err != nil || len(m.History) != 2 || m.History[1].Step != 2 {
+		t.Errorf("kept step 2's history: %v, %+v; want steps 1 and 2", err, m.History)
+	}
+	if _, err := os.Stat(filepath.Join(KeptDir(dir, 2), LossPlotFile)); err != nil {
+		t.Error(err)
+	}
 	cfg.Steps, opts.Resume = 6, true
 	if _, err := Train(t.Context(), b, cfg, opts); err != nil {
 		t.Fatal(err)

@@ -42,7 +42,8 @@ type RunOptions struct {
 	Budget time.Duration
 	// KeepEvery, when positive, keeps the generator of the first checkpoint saved at or after each multiple of
 	// this many steps in Dir/kept/step-NNNNNNN, a run folder of its own (config.json, G and its weight average,
-	// D where the family's export keeps it; no optimizer state): what ExportAverage averages.
+	// D where the family's export keeps it, the history up to then; no optimizer state): what ExportAverage
+	// averages, or what `ganbook export` exports.
 	KeepEvery int64
 }
 
@@ -51,8 +52,9 @@ func KeptDir(runDir string, step int64) string {
 	return filepath.Join(runDir, "kept", fmt.Sprintf("step-%07d", step))
 }
 
-// keep writes t's generator into KeptDir(runDir, step) unless it is there.
-func keep(t *Trainer, runDir string, step int64) error {
+// keep writes t's generator into KeptDir(runDir, step) unless it is there, with the run's history up to then
+// (metrics.json and the loss plot), which an export of the kept folder carries.
+func keep(t *Trainer, runDir string, step int64, metrics *Metrics) error {
 	dir := KeptDir(runDir, step)
 	if HasCheckpoint(dir) {
 		return nil
@@ -65,6 +67,9 @@ func keep(t *Trainer, runDir string, step int64) error {
 		keepD = k.ExportKeepsD()
 	}
 	if err := WriteConfig(filepath.Join(dir, ConfigFile), t.Config); err != nil {
+		return err
+	}
+	if err := writeMetrics(dir, metrics); err != nil {
 		return err
 	}
 	return errors.WithMessage(exportVariables(t.Store, dir, keepD, false), "gan: keeping the generator")
@@ -348,7 +353,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 			}
 			if step := t.GlobalStep(); opts.KeepEvery > 0 && step/opts.KeepEvery > kept/opts.KeepEvery {
 				kept = step
-				return keep(t, opts.Dir, step)
+				return keep(t, opts.Dir, step, &metrics)
 			}
 			return nil
 		},
