@@ -697,3 +697,51 @@ func TestKeepEvery(t *testing.T) {
 		t.Error("the resumed run did not keep step 6 alone")
 	}
 }
+
+// TestEvalBatchFor: 256 images a batch up to 64×64, fewer above; large images still go through D and G in
+// order, a chunk at a time (the probe's D returns the condition it reads).
+func TestEvalBatchFor(t *testing.T) {
+	for side, want := range map[int]int{4: 256, 28: 256, 64: 256, 65: 248, 128: 64, 256: 16, 512: 4, 4096: 1} {
+		if got := EvalBatchFor(Shape{Height: side, Width: side, Channels: 3}); got != want {
+			t.Errorf("EvalBatchFor(%d×%d) = %d, want %d", side, side, got, want)
+		}
+	}
+	const side, n = 512, 10
+	b := testBackend(t)
+	cfg := CoreDefaults(&probe{Side: side})
+	cfg.BatchSize = 1
+	set := &data.Set{Name: "mnist", Split: "train", N: 1, Height: side, Width: side, Channels: 1,
+		Images: make([]uint8, side*side), Labels: make([]uint8, 1), ClassNames: make([]string, 10)}
+	tr, err := NewTrainer(b, cfg, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Step(); err != nil {
+		t.Fatal(err)
+	}
+	images, err := tr.GenerateFlat(make([]float32, n*2), n)
+	if err != nil || len(images) != n*side*side {
+		t.Fatalf("GenerateFlat: %d values, %v; want %d", len(images), err, n*side*side)
+	}
+	var batches []int
+	out, err := tr.Discriminate(images, n, func(first, m, batch int) *tensors.Tensor {
+		batches = append(batches, batch)
+		c := make([]float32, batch)
+		for i := range m {
+			c[i] = float32(first + i)
+		}
+		return tensors.FromFlatDataAndDimensions(c, batch)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(batches, []int{4, 4, 4}) {
+		t.Errorf("D read chunks of %v, want three of 4", batches)
+	}
+	for i, v := range out {
+		if v != float64(i) {
+			t.Errorf("D's output for image %d is %g, want its condition %d (out %v)", i, v, i, out)
+			break
+		}
+	}
+}

@@ -461,7 +461,7 @@ func (t *Trainer) Sample(n int, seed uint64) ([]float32, Latent, error) {
 	return images, lat, err
 }
 
-// GenerateFlat maps n generator inputs z (flat, [n·Shape().Input]) to images, in batches of evalBatch, and
+// GenerateFlat maps n generator inputs z (flat, [n·Shape().Input]) to images, in batches of EvalBatchFor, and
 // returns them flat ([n·H·W·C] float32 in [-1, 1]).
 func (t *Trainer) GenerateFlat(z []float32, n int) ([]float32, error) {
 	s := t.Config.Family.Shape()
@@ -469,8 +469,9 @@ func (t *Trainer) GenerateFlat(z []float32, n int) ([]float32, error) {
 		return nil, errors.Errorf("gan: %d inputs of width %d need %d numbers, got %d", n, s.Input, n*s.Input, len(z))
 	}
 	var out []float32
-	err := forBatches(z, n, s.Input, func(chunk []float32, _, m int) error {
-		images, err := t.Generate(tensorFrom(chunk, evalBatch, s.Input))
+	batch := EvalBatchFor(s)
+	err := forBatches(z, n, s.Input, batch, func(chunk []float32, _, m int) error {
+		images, err := t.Generate(tensorFrom(chunk, batch, s.Input))
 		if err != nil {
 			return err
 		}
@@ -484,18 +485,29 @@ func (t *Trainer) GenerateFlat(z []float32, n int) ([]float32, error) {
 	return out, nil
 }
 
-// evalBatch is the batch size of GenerateFlat and Discriminate.
+// evalBatch is the batch size of GenerateFlat and Discriminate for images of up to evalPixels/evalBatch pixels.
 const evalBatch = 256
 
-// EvalBatch is the number of items forBatches hands a graph at a time (for a family's own inference graphs).
+// evalPixels bounds the pixels of one such batch: 256 images of 64×64. The pure-Go backend's convolutions gather
+// patches, so a graph's memory grows with the pixels it holds: a batch of 256 StackGAN Stage-II images of
+// 256×256 was killed for want of memory at 21 GB on a 23 GiB machine.
+const evalPixels = evalBatch * 64 * 64
+
+// EvalBatchFor is the number of images of shape s that GenerateFlat and Discriminate hand a graph at a time:
+// 256 up to 64×64, fewer for larger images (16 at 256×256), at least 1.
+func EvalBatchFor(s Shape) int {
+	return max(1, min(evalBatch, evalPixels/max(1, s.Height*s.Width)))
+}
+
+// EvalBatch is the number of items ForBatches hands a graph at a time (for a family's own inference graphs).
 const EvalBatch = evalBatch
 
-// forBatches calls fn on n items of width numbers each (flat), evalBatch items at a time: chunk holds items
-// i to i+m-1 followed by zeros, so that every call has the same shape and one compiled graph serves them all.
-func forBatches(flat []float32, n, width int, fn func(chunk []float32, i, m int) error) error {
-	for i := 0; i < n; i += evalBatch {
-		m := min(evalBatch, n-i)
-		chunk := make([]float32, evalBatch*width)
+// forBatches calls fn on n items of width numbers each (flat), batch items at a time: chunk holds items i to
+// i+m-1 followed by zeros, so that every call has the same shape and one compiled graph serves them all.
+func forBatches(flat []float32, n, width, batch int, fn func(chunk []float32, i, m int) error) error {
+	for i := 0; i < n; i += batch {
+		m := min(batch, n-i)
+		chunk := make([]float32, batch*width)
 		copy(chunk, flat[i*width:(i+m)*width])
 		if err := fn(chunk, i, m); err != nil {
 			return err
@@ -510,7 +522,7 @@ func ForBatches(flat []float32, n, width int, fn func(chunk []float32, i, m int)
 	if len(flat) != n*width {
 		return errors.Errorf("gan: %d items of %d values need %d numbers, got %d", n, width, n*width, len(flat))
 	}
-	return forBatches(flat, n, width, fn)
+	return forBatches(flat, n, width, EvalBatch, fn)
 }
 
 // AppendOneHot appends the one-hot code of v among k values to z.

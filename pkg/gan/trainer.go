@@ -435,9 +435,9 @@ func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
 
 // Discriminate returns D's raw output (a logit for the sigmoid losses; for a patch discriminator the mean over
 // its patches) for n images (flat [n·H·W·C] in [-1, 1]), in inference mode. cond makes the condition D reads
-// with items first to first+m-1 of a chunk of evalBatch items (the rest padding), as the family's Discriminator
-// takes it; nil for a family without conditions. The run must hold D (a training run, or an export of a family
-// whose export keeps D).
+// with items first to first+m-1 of a chunk of batch items (EvalBatchFor; the rest padding), as the family's
+// Discriminator takes it; nil for a family without conditions. The run must hold D (a training run, or an
+// export of a family whose export keeps D).
 func (t *Trainer) Discriminate(images []float32, n int, cond func(first, m, batch int) *tensors.Tensor) ([]float64, error) {
 	s := t.Config.Family.Shape()
 	if len(images) != n*s.Size() {
@@ -462,10 +462,11 @@ func (t *Trainer) Discriminate(images []float32, n int, cond func(first, m, batc
 	}
 	defer exec.Finalize()
 	out := make([]float64, 0, n)
-	err = forBatches(images, n, s.Size(), func(chunk []float32, i, m int) error {
-		args := []any{tensorFrom(chunk, evalBatch, s.Height, s.Width, s.Channels)}
+	batch := EvalBatchFor(s)
+	err = forBatches(images, n, s.Size(), batch, func(chunk []float32, i, m int) error {
+		args := []any{tensorFrom(chunk, batch, s.Height, s.Width, s.Channels)}
 		if cond != nil {
-			args = append(args, cond(i, m, evalBatch))
+			args = append(args, cond(i, m, batch))
 		}
 		res, err := exec.Call(args...)
 		if err != nil {
