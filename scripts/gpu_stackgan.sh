@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # StackGAN at the paper's emoji scale on a GPU: Stage-I at 64×64 and Stage-II at 256×256 on the 3D Fluent Emoji.
-# Not yet run (no GPU was lent when it was written). Prepare here:
+# Not yet run on a GPU (none was lent). Its commands were run on the CPU at toy length on 2026-12-07 (Stage-I 3
+# steps of batch 8 at 64x64 with these channels, Stage-II 2 steps of batch 4 at 256x256, export, both samples;
+# peak 3.3 GB, after the core drew its sample grids in batches bounded by pixels). Prepare here:
 #   go build -o bin/ganbook ./cmd/ganbook && ganbook data fetch emoji --fluent --dir bin/emoji
 #   cp -r runs/textenc-emoji bin/textenc-emoji     # the text encoder: emoji and Fluent share their captions
 # then run this on the GPU machine from the repository root with bin/ carried along. Writes the runs to $OUT.
