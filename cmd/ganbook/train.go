@@ -61,6 +61,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if cfg.KeepEvery < 0 || cfg.KeepEvery > 1e9 {
+		return fmt.Errorf("train %s: --keep-every must be in 0..10⁹ (0 keeps no generators)", family)
+	}
 	if *opts.out == "" {
 		*opts.out = fmt.Sprintf("runs/%s-%s", family, cfg.Dataset)
 	}
@@ -95,9 +98,6 @@ func runTrain(args []string, stdout io.Writer) error {
 	if *opts.logEvery <= 0 || *opts.logEvery > 1e9 {
 		return fmt.Errorf("train %s: --log-every must be in 1..10⁹", family)
 	}
-	if *opts.keepEvery < 0 || *opts.keepEvery > 1e9 {
-		return fmt.Errorf("train %s: --keep-every must be in 0..10⁹ (0 keeps no generators)", family)
-	}
 	if !(*opts.minutes >= 0 && *opts.minutes <= 1e6) {
 		return fmt.Errorf("train %s: --minutes must be in 0..10⁶", family)
 	}
@@ -109,23 +109,22 @@ func runTrain(args []string, stdout io.Writer) error {
 	defer done()
 	bar := newProgressBar(stdout)
 	t, err := gan.Train(ctx, b, cfg, gan.RunOptions{Dir: *out, Resume: *opts.resume, LogEvery: *opts.logEvery,
-		KeepEvery: int64(*opts.keepEvery), Progress: bar.update, Warn: func(w string) { bar.warn(w) }, Budget: time.Duration(*opts.minutes * float64(time.Minute))})
+		Progress: bar.update, Warn: func(w string) { bar.warn(w) }, Budget: time.Duration(*opts.minutes * float64(time.Minute))})
 	bar.done()
 	return trainingEnded(stdout, t, err, cfg, family, *out, "samples in "+*out+"/samples/latest.png")
 }
 
 // trainOptions are the flags of `ganbook train` that are not settings of the run.
 type trainOptions struct {
-	dSteps    *int
-	logEvery  *int
-	keepEvery *int
-	minutes   *float64
-	out       *string
-	resume    *bool
-	encoder   *string // text2img, stackgan Stage-I: the text encoder run
-	stage     *int    // stackgan: 1 or 2
-	stage1    *string // stackgan Stage-II: the Stage-I run
-	skip      *bool   // stackgan Stage-II: G1 corrects the upsampled Stage-I image
+	dSteps   *int
+	logEvery *int
+	minutes  *float64
+	out      *string
+	resume   *bool
+	encoder  *string // text2img, stackgan Stage-I: the text encoder run
+	stage    *int    // stackgan: 1 or 2
+	stage1   *string // stackgan Stage-II: the Stage-I run
+	skip     *bool   // stackgan Stage-II: G1 corrects the upsampled Stage-I image
 }
 
 // trainFlags makes the flag set of `ganbook train family`, bound to cfg's fields (the core's and the family's).
@@ -146,8 +145,8 @@ func trainFlags(family string, cfg *gan.Config, stdout io.Writer) (*flag.FlagSet
 	fs.IntVar(&cfg.CheckpointEvery, "checkpoint-every", cfg.CheckpointEvery, "steps between checkpoints")
 	fs.IntVar(&cfg.SampleEvery, "sample-every", cfg.SampleEvery, "steps between sample grids")
 	opts.logEvery = fs.Int("log-every", 50, "steps averaged into one progress line and one metrics.json entry")
-	opts.keepEvery = fs.Int("keep-every", 0, "keep the generator every this many steps in OUT/kept/step-NNNNNNN "+
-		"(at the next checkpoint), for `ganbook export --average-with`; 0 keeps none")
+	fs.IntVar(&cfg.KeepEvery, "keep-every", cfg.KeepEvery, "keep the generator every this many steps in OUT/kept/step-NNNNNNN "+
+		"(at the next checkpoint), for `ganbook export --average-with`; 0 keeps none (stored: --resume goes on keeping)")
 	opts.minutes = fs.Float64("minutes", 0, "a time budget: stop (with a checkpoint) after this many minutes of training, or at --steps, whichever comes first (0: no budget)")
 	opts.out = fs.String("out", "", "run directory (default runs/<model>-<dataset>)")
 	opts.resume = fs.Bool("resume", false, "continue the run in --out from its last checkpoint, with its stored settings")

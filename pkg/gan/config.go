@@ -62,6 +62,10 @@ type Config struct {
 
 	CheckpointEvery int `json:"checkpoint_every"` // steps between checkpoints
 	SampleEvery     int `json:"sample_every"`     // steps between sample grids written to samples/
+	// KeepEvery, when positive, keeps the generator of the first checkpoint saved at or after each multiple of
+	// this many steps in the run's kept/step-NNNNNNN (KeptDir), a run folder of its own; stored with the run, so
+	// a resumed run goes on keeping.
+	KeepEvery int `json:"keep_every,omitempty"`
 }
 
 // CoreDefaults are the core's settings in the papers' values (DCGAN's Adam, batch 64, the non-saturating loss,
@@ -109,6 +113,8 @@ func (c *Config) Validate() error {
 		return bad("batch_size %d, steps %d or d_steps %d is too large (at most %d, 10⁹, 100)", c.BatchSize, c.Steps, c.DSteps, 1<<16)
 	case c.CheckpointEvery > 1e9 || c.SampleEvery > 1e9:
 		return bad("checkpoint_every and sample_every must be at most 10⁹")
+	case c.KeepEvery < 0 || c.KeepEvery > 1e9:
+		return bad("keep_every %d must be in 0..10⁹ (0 keeps no generators)", c.KeepEvery)
 	case c.LearningRateG <= 0 || c.LearningRateD <= 0:
 		return bad("learning rates must be positive (got %g and %g)", c.LearningRateG, c.LearningRateD)
 	case c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1:
@@ -236,8 +242,8 @@ type SettingChange struct {
 }
 
 // Resumable are the settings a resumed run may change: the total, the learning rates and top-k's fraction
-// (applied from the step it resumes at, and recorded), and how often it saves.
-var Resumable = []string{"steps", "learning_rate_g", "learning_rate_d", "top_k", "checkpoint_every", "sample_every"}
+// (applied from the step it resumes at, and recorded), and how often it saves and keeps.
+var Resumable = []string{"steps", "learning_rate_g", "learning_rate_d", "top_k", "checkpoint_every", "sample_every", "keep_every"}
 
 // ResumeConfig is the config a resumed run goes on with: the stored one, with the Resumable settings asked
 // (a total below the stored one keeps the stored one). Any other difference is an error listing each, stored
@@ -263,14 +269,22 @@ func ResumeConfig(stored, asked Config) (Config, []SettingChange, error) {
 			continue
 		}
 		if slices.Contains(Resumable, k) {
-			changes = append(changes, SettingChange{Setting: k, From: string(b[k]), To: string(v)})
+			from := string(b[k])
+			if from == "" { // an omitted zero
+				from = "0"
+			}
+			changes = append(changes, SettingChange{Setting: k, From: from, To: string(v)})
 		} else {
 			differ = append(differ, fmt.Sprintf("%s (stored %s, asked %s)", k, b[k], v))
 		}
 	}
 	for k := range b {
 		if _, ok := a[k]; !ok {
-			differ = append(differ, fmt.Sprintf("%s (stored %s, asked none)", k, b[k]))
+			if slices.Contains(Resumable, k) { // an omitted zero, such as keep_every 0
+				changes = append(changes, SettingChange{Setting: k, From: string(b[k]), To: "0"})
+			} else {
+				differ = append(differ, fmt.Sprintf("%s (stored %s, asked none)", k, b[k]))
+			}
 		}
 	}
 	if len(differ) > 0 {
@@ -281,7 +295,7 @@ func ResumeConfig(stored, asked Config) (Config, []SettingChange, error) {
 	slices.SortFunc(changes, func(x, y SettingChange) int { return strings.Compare(x.Setting, y.Setting) })
 	stored.Steps, stored.LearningRateG, stored.LearningRateD = asked.Steps, asked.LearningRateG, asked.LearningRateD
 	stored.TopK = asked.TopK
-	stored.CheckpointEvery, stored.SampleEvery = asked.CheckpointEvery, asked.SampleEvery
+	stored.CheckpointEvery, stored.SampleEvery, stored.KeepEvery = asked.CheckpointEvery, asked.SampleEvery, asked.KeepEvery
 	return stored, changes, nil
 }
 

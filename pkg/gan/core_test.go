@@ -404,10 +404,10 @@ func TestLock(t *testing.T) {
 func TestResumeConfig(t *testing.T) {
 	stored := CoreDefaults(&probe{Side: 4})
 	asked := CoreDefaults(&probe{Side: 4})
-	asked.Steps, asked.LearningRateG, asked.TopK = 9000, 1e-4, 0.5
+	asked.Steps, asked.LearningRateG, asked.TopK, asked.KeepEvery = 9000, 1e-4, 0.5, 1000
 	got, changes, err := ResumeConfig(stored, asked)
-	if err != nil || got.Steps != 9000 || got.LearningRateG != 1e-4 || got.TopK != 0.5 || len(changes) != 3 ||
-		changes[0].Setting != "learning_rate_g" || changes[2].Setting != "top_k" {
+	if err != nil || got.Steps != 9000 || got.LearningRateG != 1e-4 || got.TopK != 0.5 || got.KeepEvery != 1000 || len(changes) != 4 ||
+		changes[0].Setting != "keep_every" || changes[0].From != "0" || changes[0].To != "1000" || changes[1].Setting != "learning_rate_g" || changes[3].Setting != "top_k" {
 		t.Fatalf("%+v %+v %v", got, changes, err)
 	}
 	asked.Steps = 10 // below the stored total: the stored one stays
@@ -656,8 +656,8 @@ func TestKeepEvery(t *testing.T) {
 	b := testBackend(t)
 	dir := t.TempDir()
 	cfg := CoreDefaults(&probe{Side: 4})
-	cfg.BatchSize, cfg.Steps, cfg.CheckpointEvery, cfg.SampleEvery = 4, 4, 1, 4
-	opts := RunOptions{Dir: dir, LogEvery: 1, Set: probeData(16), KeepEvery: 2}
+	cfg.BatchSize, cfg.Steps, cfg.CheckpointEvery, cfg.SampleEvery, cfg.KeepEvery = 4, 4, 1, 4, 2
+	opts := RunOptions{Dir: dir, LogEvery: 1, Set: probeData(16)}
 	if _, err := Train(t.Context(), b, cfg, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -689,12 +689,25 @@ func TestKeepEvery(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(KeptDir(dir, 2), LossPlotFile)); err != nil {
 		t.Error(err)
 	}
-	cfg.Steps, opts.Resume = 6, true
-	if _, err := Train(t.Context(), b, cfg, opts); err != nil {
+	// The spacing is stored with the run: resumed with the stored config (as `ganbook train --resume` is), the
+	// run goes on keeping; resumed with keep_every 0 it keeps no more.
+	stored, err := ReadConfig(filepath.Join(dir, ConfigFile))
+	if err != nil || stored.KeepEvery != 2 {
+		t.Fatalf("stored keep_every %d (%v), want 2", stored.KeepEvery, err)
+	}
+	stored.Steps, opts.Resume = 6, true
+	if _, err := Train(t.Context(), b, stored, opts); err != nil {
 		t.Fatal(err)
 	}
 	if !HasCheckpoint(KeptDir(dir, 6)) || HasCheckpoint(KeptDir(dir, 5)) {
 		t.Error("the resumed run did not keep step 6 alone")
+	}
+	stored.Steps, stored.KeepEvery = 8, 0
+	if _, err := Train(t.Context(), b, stored, opts); err != nil {
+		t.Fatal(err)
+	}
+	if HasCheckpoint(KeptDir(dir, 8)) {
+		t.Error("resumed with keep_every 0, the run kept step 8")
 	}
 }
 

@@ -40,14 +40,11 @@ type RunOptions struct {
 	// Budget, when positive, ends the session once it has trained this long (a checkpoint and the latest
 	// grid are saved as at the end; --resume goes on): a run's length on a slow machine follows a time budget.
 	Budget time.Duration
-	// KeepEvery, when positive, keeps the generator of the first checkpoint saved at or after each multiple of
-	// this many steps in Dir/kept/step-NNNNNNN, a run folder of its own (config.json, G and its weight average,
-	// D where the family's export keeps it, the history up to then; no optimizer state): what ExportAverage
-	// averages, or what `ganbook export` exports.
-	KeepEvery int64
 }
 
-// KeptDir is where a run keeps its generator of step (RunOptions.KeepEvery).
+// KeptDir is where a run keeps its generator of step (Config.KeepEvery): a run folder of its own (config.json,
+// G and its weight average, D where the family's export keeps it, the history up to then; no optimizer state),
+// what ExportAverage averages or `ganbook export` exports.
 func KeptDir(runDir string, step int64) string {
 	return filepath.Join(runDir, "kept", fmt.Sprintf("step-%07d", step))
 }
@@ -331,7 +328,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	if err := WriteConfig(filepath.Join(opts.Dir, ConfigFile), cfg); err != nil {
 		return nil, err
 	}
-	kept := t.GlobalStep() // the step of the last generator kept (KeepEvery)
+	kept, every := t.GlobalStep(), int64(cfg.KeepEvery) // the step of the last generator kept, and the spacing
 	loop := runloop.Loop[MetricsEntry]{
 		Start: t.GlobalStep(), Total: int64(cfg.Steps), Deadline: deadline(opts.Budget),
 		LogEvery: int64(opts.LogEvery), CheckpointEvery: int64(cfg.CheckpointEvery), SampleEvery: int64(cfg.SampleEvery),
@@ -351,7 +348,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 			if err := SaveCheckpoint(t.Store, opts.Dir); err != nil {
 				return err
 			}
-			if step := t.GlobalStep(); opts.KeepEvery > 0 && step/opts.KeepEvery > kept/opts.KeepEvery {
+			if step := t.GlobalStep(); every > 0 && step/every > kept/every {
 				kept = step
 				return keep(t, opts.Dir, step, &metrics)
 			}
