@@ -5,6 +5,7 @@ package gan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -262,29 +263,25 @@ func ResumeConfig(stored, asked Config) (Config, []SettingChange, error) {
 	if err != nil {
 		return stored, nil, err
 	}
+	// A setting at its zero value may be omitted (omitempty): a resumable one is then 0, any other "none".
+	shown := func(raw json.RawMessage, missing string) string {
+		if raw == nil {
+			return missing
+		}
+		return string(raw)
+	}
 	var differ []string
 	var changes []SettingChange
-	for k, v := range a {
-		if string(b[k]) == string(v) {
+	keys := maps.Clone(b) // the settings of both
+	maps.Copy(keys, a)
+	for k := range keys {
+		if string(a[k]) == string(b[k]) {
 			continue
 		}
 		if slices.Contains(Resumable, k) {
-			from := string(b[k])
-			if from == "" { // an omitted zero
-				from = "0"
-			}
-			changes = append(changes, SettingChange{Setting: k, From: from, To: string(v)})
+			changes = append(changes, SettingChange{Setting: k, From: shown(b[k], "0"), To: shown(a[k], "0")})
 		} else {
-			differ = append(differ, fmt.Sprintf("%s (stored %s, asked %s)", k, b[k], v))
-		}
-	}
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			if slices.Contains(Resumable, k) { // an omitted zero, such as keep_every 0
-				changes = append(changes, SettingChange{Setting: k, From: string(b[k]), To: "0"})
-			} else {
-				differ = append(differ, fmt.Sprintf("%s (stored %s, asked none)", k, b[k]))
-			}
+			differ = append(differ, fmt.Sprintf("%s (stored %s, asked %s)", k, shown(b[k], "none"), shown(a[k], "none")))
 		}
 	}
 	if len(differ) > 0 {
