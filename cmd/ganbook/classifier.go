@@ -16,8 +16,8 @@ import (
 // the full test set: `ganbook train classifier --dataset mnist`.
 func runTrainClassifier(args []string, stdout io.Writer) error {
 	fs := newFlags("train classifier",
-		"train classifier --dataset mnist|fashion [--steps N] [--batch N] [--seed N] [--out DIR]", stdout)
-	dataset := fs.String("dataset", "", "dataset: mnist or fashion (required)")
+		"train classifier --dataset mnist|fashion|emoji [--steps N] [--batch N] [--seed N] [--out DIR]", stdout)
+	dataset := fs.String("dataset", "", "dataset: mnist, fashion or emoji (its 10 categories; required)")
 	steps := fs.Int("steps", 0, "training steps (0: the default of eval.DefaultClassifierConfig)")
 	batch := fs.Int("batch", 0, "batch size (0: the default of eval.DefaultClassifierConfig)")
 	seed := fs.Int64("seed", 0, "random seed (0: the default of eval.DefaultClassifierConfig)")
@@ -26,7 +26,7 @@ func runTrainClassifier(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *dataset == "" {
-		return fmt.Errorf("train classifier: --dataset is required: use --dataset mnist or --dataset fashion")
+		return fmt.Errorf("train classifier: --dataset is required: use --dataset mnist, fashion or emoji")
 	}
 	cfg := eval.DefaultClassifierConfig(*dataset)
 	if *steps != 0 {

@@ -226,6 +226,13 @@ func printTextReport(stdout io.Writer, rep *text2img.Report) {
 	if rep.NearestTrain > 0 {
 		fmt.Fprintf(stdout, "  nearest training image (RMS pixel distance): samples %.3f, real test images %.3f\n", rep.NearestTrain, rep.RealNearestTrain)
 	}
+	if j := rep.Judge; j != nil {
+		fmt.Fprintf(stdout, "  emoji judge (%s, sha256 %.12s; %.1f%% of the held-out emoji in their category):\n", j.Judge, j.SHA256, 100*j.HeldOutAccuracy)
+		fmt.Fprintf(stdout, "    in the caption's category, the mean over categories: samples %.1f%%, real images %.1f%% (all captions alike: %.1f%%, %.1f%%)\n",
+			100*j.CategoryBalanced, 100*j.RealCategoryBalanced, 100*j.Category, 100*j.RealCategory)
+		fmt.Fprintf(stdout, "    on its features, to the real test emoji: Fréchet distance %.1f, KID %.0f (two halves of the real ones: KID %.0f)\n", j.Frechet, j.KID, j.RealKID)
+		fmt.Fprintf(stdout, "    showing a colour the caption names (%d captions): samples %.1f%%, real images %.1f%%\n", j.HueN, 100*j.Hue, 100*j.RealHue)
+	}
 }
 
 // stackReport is `ganbook eval --json` of a StackGAN run.

@@ -24,6 +24,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
+	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/ganbook/ganbook/pkg/stackgan"
 	"github.com/ganbook/ganbook/pkg/text2img"
 	"github.com/ganbook/ganbook/pkg/textenc"
@@ -169,12 +170,26 @@ func newTrainer(t *testing.T, b compute.Backend, cfg gan.Config, set *data.Set) 
 	return tr
 }
 
+// withSmallData is cfg with every small-data option of the core on (DiffAugment, spectral normalization in D,
+// a lazy R1 every 2nd D update, LeCam, resize-convolutions in G) and the alternating step order.
+func withSmallData(cfg gan.Config) gan.Config {
+	cfg.DiffAugment, cfg.SpectralNorm, cfg.R1Gamma, cfg.R1Every, cfg.LeCam = "color,translation,cutout", true, 1, 2, 0.1
+	cfg.Upsample, cfg.StepOrder = nn.UpsampleResize, gan.StepAlternating
+	return cfg
+}
+
 // TestResumeIsExact: 2n steps in one Trainer and n steps, a checkpoint and n more in a fresh Trainer give the
-// same metrics, extras included (the drawn noise, codes and labels, the batches, a family's corruptions).
+// same metrics, extras included (the drawn noise, codes and labels, the batches, a family's corruptions), with
+// the core's defaults and with every small-data option on and the alternating step order (their state: the
+// power iterations' vectors, LeCam's anchors, the augmentations' random numbers).
 func TestResumeIsExact(t *testing.T) {
 	b, set := setup(t)
 	const n = 2
+	all := families()
 	for name, cfg := range families() {
+		all[name+"/small-data"] = withSmallData(cfg)
+	}
+	for name, cfg := range all {
 		t.Run(name, func(t *testing.T) {
 			whole := newTrainer(t, b, cfg, set)
 			var want []gan.StepMetrics
@@ -243,10 +258,15 @@ func TestResumeIsExact(t *testing.T) {
 }
 
 // TestSeparateUpdates: a D-only update changes D (with its heads) and not G nor the global step; a G-only update
-// changes G and not D, and counts one step; a full step changes both.
+// changes G and not D, and counts one step; a full step changes both; in both step orders.
 func TestSeparateUpdates(t *testing.T) {
 	b, set := setup(t)
+	all := families()
 	for name, cfg := range families() {
+		cfg.StepOrder = gan.StepAlternating
+		all[name+"/alternating"] = cfg
+	}
+	for name, cfg := range all {
 		t.Run(name, func(t *testing.T) {
 			tr := newTrainer(t, b, cfg, set)
 			if _, err := tr.Step(); err != nil { // creates every variable
@@ -343,10 +363,15 @@ func asDiverged(err error, target **gan.DivergedError) bool {
 	return ok
 }
 
-// TestConfigAndExport: a config reads back as it was written, and an export samples what its run samples.
+// TestConfigAndExport: a config reads back as it was written, and an export samples what its run samples (with
+// resize-convolutions and spectral normalization too: the export's networks must be built as the run's).
 func TestConfigAndExport(t *testing.T) {
 	b, set := setup(t)
+	all := families()
 	for name, cfg := range families() {
+		all[name+"/small-data"] = withSmallData(cfg)
+	}
+	for name, cfg := range all {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, gan.ConfigFile)

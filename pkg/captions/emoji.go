@@ -21,10 +21,12 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/pkg/errors"
@@ -826,6 +828,21 @@ func cleanText(s string) string {
 
 // The colour words of DominantColours, in the order that breaks ties.
 var colourNames = [...]string{"red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "black", "white", "grey"}
+
+// ColourWords are the colour words a caption says (of DominantColours' names, as whole words, in the order of
+// the caption): what an emoji's drawing should show.
+func ColourWords(caption string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(caption), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if w == "gray" {
+			w = "grey"
+		}
+		if slices.Contains(colourNames[:], w) && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
 
 const (
 	numColours = len(colourNames)

@@ -137,7 +137,8 @@ func withInit(scope *model.Scope, cfg *Config) *model.Scope {
 }
 
 // Dense is a fully connected layer x [B, in] -> [B, units] whose bias starts at zero whatever the initializer,
-// its variables scope/weights and scope/biases.
+// its variables scope/weights and scope/biases; its weights are spectrally normalized where the scope asks for it
+// (nn.ParamSpectralNorm, set on D's scope by the core).
 func Dense(scope *model.Scope, x *Node, units int, useBias bool) *Node {
 	return dense(scope, x, units, useBias)
 }
@@ -146,8 +147,8 @@ func dense(scope *model.Scope, x *Node, units int, useBias bool) *Node {
 	if x.Rank() != 2 {
 		exceptions.Panicf("dcgan: dense layer needs [batch, features], got %s", x.Shape())
 	}
-	w := scope.VariableWithShape("weights", shapes.Make(x.DType(), x.Shape().Dimensions[1], units))
-	y := MatMul(x, w.NodeValue(x.Graph()))
+	w := nn.Weight(scope, x.Graph(), "weights", shapes.Make(x.DType(), x.Shape().Dimensions[1], units))
+	y := MatMul(x, w)
 	if useBias {
 		zero := func(g *Graph, s shapes.Shape) *Node { return Zeros(g, s) }
 		b := scope.WithInitializer(zero).VariableWithShape("biases", shapes.Make(x.DType(), units))

@@ -345,9 +345,9 @@ func (c *Classifier) ConditionalScores(images []float32, n int, requested []int)
 			len(requested), n)
 	}
 	for i, k := range requested {
-		if k < 0 || k >= NumClasses {
+		if k < 0 || k >= c.shape.Classes {
 			return nil, errors.Errorf("eval: ConditionalScores: image %d was requested as class %d: labels must be in "+
-				"[0, %d)", i, k, NumClasses)
+				"[0, %d)", i, k, c.shape.Classes)
 		}
 	}
 	c.mu.Lock()
@@ -362,18 +362,18 @@ func (c *Classifier) ConditionalScores(images []float32, n int, requested []int)
 	}
 	r := &ConditionalReport{
 		N:                n,
-		PerClassCount:    make([]int, NumClasses),
-		PerClassAccuracy: make([]float64, NumClasses),
-		PerClassFrechet:  make([]float64, NumClasses),
-		Confusion:        make([][]int, NumClasses),
+		PerClassCount:    make([]int, c.shape.Classes),
+		PerClassAccuracy: make([]float64, c.shape.Classes),
+		PerClassFrechet:  make([]float64, c.shape.Classes),
+		Confusion:        make([][]int, c.shape.Classes),
 		Scores:           scores,
 	}
-	if c.testSet != nil && len(c.testSet.ClassNames) == NumClasses {
+	if c.testSet != nil && len(c.testSet.ClassNames) == c.shape.Classes {
 		r.ClassNames = append([]string(nil), c.testSet.ClassNames...)
 	}
-	byClass := make([][][]float64, NumClasses)
+	byClass := make([][][]float64, c.shape.Classes)
 	for k := range r.Confusion {
-		r.Confusion[k] = make([]int, NumClasses)
+		r.Confusion[k] = make([]int, c.shape.Classes)
 	}
 	correct := 0
 	for i, k := range requested {
@@ -440,7 +440,7 @@ func (c *Classifier) CodeAccuracy(images []float32, n int, codes []int, numCodes
 	for i, p := range probs {
 		predicted[i] = argmax(p)
 	}
-	confusion = Confusion(codes, predicted, numCodes, NumClasses)
+	confusion = Confusion(codes, predicted, numCodes, c.shape.Classes)
 	mapping, accuracy = BestMapping(confusion)
 	return accuracy, mapping, confusion, nil
 }

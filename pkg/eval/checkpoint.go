@@ -3,7 +3,9 @@
 package eval
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"math"
@@ -171,6 +173,8 @@ func loadClassifier(b compute.Backend, dataset string, fsys fs.FS, dir, from, fi
 		}
 	}
 	c := newClassifier(b, cfg, store)
+	sum := sha256.Sum256(binData)
+	c.digest, c.source = hex.EncodeToString(sum[:]), from
 	if err := c.compile(); err != nil { // fails on a variable of the wrong shape
 		return nil, bad(err, "checkpoint %s does not fit the classifier", jsonName)
 	}
@@ -180,6 +184,31 @@ func loadClassifier(b compute.Backend, dataset string, fsys fs.FS, dir, from, fi
 		}
 	}
 	return c, nil
+}
+
+// Digest is the SHA-256 of the classifier's weights file (checkpoint-*.bin) as it was loaded ("" for one trained
+// in this process): what a figure computed with it names, so that it can be reproduced with the same judge.
+func (c *Classifier) Digest() string { return c.digest }
+
+// Source is where the classifier was loaded from ("the embedded pkg/eval/weights/emoji", or a folder).
+func (c *Classifier) Source() string { return c.source }
+
+// DirDigest is the SHA-256 of the checkpoint files (checkpoint-*.bin, in name order) of a run folder: the
+// fingerprint of an evaluation encoder or any other judge kept as a run.
+func DirDigest(dir string) (string, error) {
+	bins, err := filepath.Glob(filepath.Join(dir, "checkpoint-*"+checkpoint.BinDataSuffix))
+	if err != nil || len(bins) == 0 {
+		return "", errors.Errorf("eval: no checkpoint-*.bin in %s", dir)
+	}
+	h := sha256.New()
+	for _, b := range bins {
+		data, err := os.ReadFile(b)
+		if err != nil {
+			return "", errors.Wrapf(err, "eval: reading %s", b)
+		}
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // configFromParams reads back the ClassifierConfig that Save stored as params.

@@ -4,6 +4,7 @@ package eval
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
@@ -15,7 +16,6 @@ import (
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/gomlx/gomlx/support/exceptions"
 	"github.com/pkg/errors"
@@ -26,10 +26,28 @@ import (
 
 // Shapes of the classifier's inputs and outputs.
 const (
-	ImageSize  = 28  // Images are ImageSize x ImageSize x 1, in [-1, 1].
-	NumClasses = 10  // MNIST and Fashion-MNIST both have 10 classes.
+	ImageSize  = 28  // MNIST's and Fashion-MNIST's images are ImageSize x ImageSize x 1, in [-1, 1].
+	NumClasses = 10  // MNIST and Fashion-MNIST both have 10 classes (and emoji its 10 categories).
 	FeatureDim = 128 // Size of the penultimate features that FrechetDistance compares.
 )
+
+// Datasets a classifier can be trained on: the two digit-like sets, and the emoji's categories (the judge of
+// the text-to-image and StackGAN emoji runs, trained on the train split's emoji and measured on held-out ones).
+var Datasets = []string{"mnist", "fashion", "emoji"}
+
+// imageShape is the shape of the images of a classifier's dataset and its number of classes.
+type imageShape struct{ Height, Width, Channels, Classes int }
+
+// shapeOf is the image shape of a dataset of Datasets (without loading it).
+func shapeOf(dataset string) imageShape {
+	if dataset == "emoji" {
+		return imageShape{32, 32, 3, NumClasses}
+	}
+	return imageShape{ImageSize, ImageSize, 1, NumClasses}
+}
+
+// size is the number of values of one image.
+func (s imageShape) size() int { return s.Height * s.Width * s.Channels }
 
 // ScopeClassifier is the scope of the classifier's variables in its model.Store ("/classifier/conv1/weights", ...).
 const ScopeClassifier = "classifier"
@@ -78,8 +96,8 @@ func (c ClassifierConfig) withDefaults() ClassifierConfig {
 func (c ClassifierConfig) Validate() error {
 	c = c.withDefaults()
 	switch {
-	case c.Dataset != "mnist" && c.Dataset != "fashion":
-		return errors.Errorf("eval: classifier dataset %q is not known: use \"mnist\" or \"fashion\"", c.Dataset)
+	case !slices.Contains(Datasets, c.Dataset):
+		return errors.Errorf("eval: classifier dataset %q is not known: use one of %s", excerpt(c.Dataset), strings.Join(Datasets, ", "))
 	case c.Steps < 0:
 		return errors.Errorf("eval: classifier Steps=%d: use a positive number of steps (e.g. 4000)", c.Steps)
 	case c.BatchSize < 1 || c.BatchSize > 60000:
@@ -92,16 +110,18 @@ func (c ClassifierConfig) Validate() error {
 	return nil
 }
 
-// Classifier is a small CNN trained on MNIST or Fashion-MNIST, used to score generated images (see Score).
-// Its methods are safe for concurrent use; they run one at a time.
+// Classifier is a small CNN trained on MNIST, Fashion-MNIST or the emoji's categories, used to score generated
+// images (see Score). Its methods are safe for concurrent use; they run one at a time.
 type Classifier struct {
-	// Dataset the classifier was trained on: "mnist" or "fashion".
+	// Dataset the classifier was trained on: one of Datasets.
 	Dataset string
 	// Config it was trained with (read back from the checkpoint when loaded).
 	Config ClassifierConfig
 
-	backend compute.Backend
-	store   *model.Store
+	shape          imageShape
+	digest, source string // of the weights loaded (Digest, Source)
+	backend        compute.Backend
+	store          *model.Store
 
 	mu        sync.Mutex
 	predict   *model.Exec   // inference graph, compiled on first use
@@ -111,28 +131,47 @@ type Classifier struct {
 	testClassStats []*featureStats
 }
 
-// Network builds the classifier on images x [B, 28, 28, 1] in [-1, 1] under scope and returns its logits
-// [B, 10] and penultimate features [B, 128]:
+// Network builds the classifier on images x [B, H, W, C] in [-1, 1] under scope and returns its logits
+// [B, classes] and penultimate features [B, 128]: stride-2 5×5 convolutions of 32, 64 (and 128, while the side
+// is above 7) channels with ReLU, then
 //
-//	conv 5x5/2, 32 → ReLU → conv 5x5/2, 64 → ReLU → flatten → dense 128 (features) → ReLU → dropout → dense 10
+//	flatten → dense 128 (features) → ReLU → dropout → dense classes
 //
-// 454,922 parameters (1.8 MB of float32). The features are taken before the ReLU, so they are not clipped at 0.
-// Dropout (rate dropout, ignored if ≤ 0) only acts when the graph is in training mode (scope.IsTraining).
-func Network(scope *model.Scope, x *Node, dropout float64) (logits, features *Node) {
-	if d := x.Shape().Dimensions; x.Rank() != 4 || d[1] != ImageSize || d[2] != ImageSize || d[3] != 1 {
-		exceptions.Panicf("eval: the classifier takes images [B, %d, %d, 1], got %s", ImageSize, ImageSize, x.Shape())
+// On MNIST's 28×28×1: 28 → 14 → 7, 454,922 parameters (1.8 MB of float32); on emoji's 32×32×3: 32 → 16 → 8 → 4.
+// The features are taken before the ReLU, so they are not clipped at 0. Dropout (rate dropout, ignored if ≤ 0)
+// only acts when the graph is in training mode (scope.IsTraining).
+func Network(scope *model.Scope, x *Node, classes int, dropout float64) (logits, features *Node) {
+	if x.Rank() != 4 || x.Shape().Dimensions[1] < 4 {
+		exceptions.Panicf("eval: the classifier takes images [B, H, W, C] of side 4 or more, got %s", x.Shape())
 	}
 	batch := x.Shape().Dimensions[0]
-	h := nn.Conv2D(scope.In("conv1"), x, 32).Kernel(5).Stride(2).Done() // [B, 14, 14, 32]
-	h = activation.Relu(h)
-	h = nn.Conv2D(scope.In("conv2"), h, 64).Kernel(5).Stride(2).Done() // [B, 7, 7, 64]
-	h = activation.Relu(h)
-	h = Reshape(h, batch, 7*7*64)                                 // [B, 3136]
+	h := x
+	for i, ch := range []int{32, 64, 128} {
+		if i >= 2 && h.Shape().Dimensions[1] <= 7 {
+			break
+		}
+		h = activation.Relu(nn.Conv2D(scope.In("conv%d", i+1), h, ch).Kernel(5).Stride(2).Done()) // [B, 14, 14, 32], [B, 7, 7, 64] on MNIST
+	}
+	h = Reshape(h, batch, -1)                                     // [B, 3136] on MNIST
 	features = layers.Dense(scope.In("fc1"), h, true, FeatureDim) // [B, 128]
 	h = activation.Relu(features)
 	h = layers.DropoutStatic(scope, h, dropout)
-	logits = layers.Dense(scope.In("logits"), h, true, NumClasses) // [B, 10]
+	logits = layers.Dense(scope.In("logits"), h, true, classes) // [B, classes]
 	return logits, features
+}
+
+// augmentColour is the emoji classifier's training augmentation, per image: a horizontal flip with probability
+// ½ and a shift of up to 3 pixels on each axis, the border filled with the emoji's white background. Emoji of a
+// category keep it when mirrored or moved, and the held-out emoji are not centred like the training ones.
+func augmentColour(scope *model.Scope, x *Node) *Node {
+	g := x.Graph()
+	d := x.Shape().Dimensions // [B, H, W, C]
+	flip := LessThan(scope.RandomUniform(g, shapes.Make(x.DType(), d[0])), Scalar(g, x.DType(), 0.5))
+	x = Where(BroadcastToDims(Reshape(flip, d[0], 1, 1, 1), d...), Reverse(x, 2), x)
+	shift := func() *Node {
+		return AddScalar(scope.RandomIntN(g, int32(7), shapes.Make(dtypes.Int32, d[0])), -3)
+	}
+	return AddScalar(nn.Shift(AddScalar(x, -1), shift(), shift()), 1)
 }
 
 // TrainClassifier trains a classifier on the train split of cfg.Dataset with Adam and a cosine learning-rate
@@ -147,9 +186,26 @@ func TrainClassifier(b compute.Backend, cfg ClassifierConfig, progress func(step
 	if err != nil {
 		return nil, err
 	}
-	if train.Height != ImageSize || train.Width != ImageSize || train.Channels != 1 {
-		return nil, errors.Errorf("eval: %s has %dx%dx%d images; the classifier needs 28x28x1", cfg.Dataset,
-			train.Height, train.Width, train.Channels)
+	shape := shapeOf(cfg.Dataset)
+	if train.Height != shape.Height || train.Width != shape.Width || train.Channels != shape.Channels {
+		return nil, errors.Errorf("eval: %s has %dx%dx%d images; its classifier needs %dx%dx%d", cfg.Dataset,
+			train.Height, train.Width, train.Channels, shape.Height, shape.Width, shape.Channels)
+	}
+	// Colour sets (emoji) are small and skewed (People & Body holds 59% of the training emoji, with their skin
+	// tones): they train with augmentation and with each class weighted by the inverse of its frequency.
+	colour := shape.Channels == 3
+	weights := make([]float32, shape.Classes)
+	for k := range weights {
+		weights[k] = 1
+	}
+	if colour {
+		counts := make([]int, shape.Classes)
+		for _, l := range train.Labels {
+			counts[l]++
+		}
+		for k, n := range counts {
+			weights[k] = float32(float64(train.N) / float64(shape.Classes*max(n, 1)))
+		}
 	}
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(cfg.Seed); err != nil {
@@ -159,9 +215,14 @@ func TrainClassifier(b compute.Backend, cfg ClassifierConfig, progress func(step
 	step, err := model.NewExec(b, store, func(scope *model.Scope, images, labels *Node) *Node {
 		g := images.Graph()
 		store.SetTraining(g, true)
-		logits, _ := Network(scope.In(ScopeClassifier), images, cfg.Dropout)
-		labels = Reshape(ConvertDType(labels, dtypes.Int32), -1, 1) // [B, 1]
-		l := ReduceAllMean(loss.SparseCategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits}))
+		if colour {
+			images = augmentColour(scope, images)
+		}
+		logits, _ := Network(scope.In(ScopeClassifier), images, shape.Classes, cfg.Dropout)
+		labels = ConvertDType(labels, dtypes.Int32)                                                      // [B]
+		ce := Neg(ReduceSum(Mul(OneHot(labels, shape.Classes, logits.DType()), LogSoftmax(logits)), -1)) // [B]
+		w := Gather(Const(g, weights), Reshape(labels, -1, 1))                                           // [B]
+		l := Div(ReduceAllSum(Mul(ce, w)), ReduceAllSum(w))
 		// Cosine decay (Loshchilov & Hutter 2017, without restarts): lr(t) = lr0 · (1 + cos(π·t/T)) / 2, where t is
 		// the number of steps already taken; Adam reads the learning-rate variable's value set here.
 		t := ConvertDType(optimizer.GetGlobalStepVar(store).NodeValue(g), dtypes.Float32)
@@ -201,12 +262,20 @@ func TrainClassifier(b compute.Backend, cfg ClassifierConfig, progress func(step
 }
 
 func newClassifier(b compute.Backend, cfg ClassifierConfig, store *model.Store) *Classifier {
-	return &Classifier{Dataset: cfg.Dataset, Config: cfg, backend: b, store: store}
+	return &Classifier{Dataset: cfg.Dataset, Config: cfg, shape: shapeOf(cfg.Dataset), backend: b, store: store}
 }
 
+// ImageShape is the height, width and channels of the images the classifier reads.
+func (c *Classifier) ImageShape() (height, width, channels int) {
+	return c.shape.Height, c.shape.Width, c.shape.Channels
+}
+
+// Classes is the number of classes the classifier tells apart.
+func (c *Classifier) Classes() int { return c.shape.Classes }
+
 // Predict runs the classifier (in inference mode: no dropout, nothing updated) on n images given as one flat
-// slice of n·28·28 values in [-1, 1], [n, 28, 28, 1] row-major. It returns, for each image, the class
-// probabilities p(y|x) (softmax of the logits, 10 values) and the 128 penultimate features.
+// slice of n·H·W·C values in [-1, 1], [n, H, W, C] row-major (28×28×1 for MNIST). It returns, for each image, the
+// class probabilities p(y|x) (softmax of the logits) and the 128 penultimate features.
 func (c *Classifier) Predict(images []float32, n int) (probs [][]float64, features [][]float64, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -214,10 +283,11 @@ func (c *Classifier) Predict(images []float32, n int) (probs [][]float64, featur
 }
 
 func (c *Classifier) predictLocked(images []float32, n int) (probs [][]float64, features [][]float64, err error) {
-	const size = ImageSize * ImageSize
+	s := c.shape
+	size := s.size()
 	if n < 0 || len(images) != n*size {
-		return nil, nil, errors.Errorf("eval: Predict got %d values for n=%d images: pass n·28·28 = %d values",
-			len(images), n, n*size)
+		return nil, nil, errors.Errorf("eval: Predict got %d values for n=%d images: pass n·%d·%d·%d = %d values",
+			len(images), n, s.Height, s.Width, s.Channels, n*size)
 	}
 	if err := c.compile(); err != nil {
 		return nil, nil, err
@@ -229,13 +299,13 @@ func (c *Classifier) predictLocked(images []float32, n int) (probs [][]float64, 
 		count := min(PredictBatchSize, n-start)
 		copy(batch, images[start*size:(start+count)*size])
 		clear(batch[count*size:]) // padding of the last batch; its outputs are dropped
-		in := tensors.FromFlatDataAndDimensions(batch, PredictBatchSize, ImageSize, ImageSize, 1)
+		in := tensors.FromFlatDataAndDimensions(batch, PredictBatchSize, s.Height, s.Width, s.Channels)
 		p, f, err := c.predict.Call2(in)
 		in.MustFinalizeAll()
 		if err != nil {
 			return nil, nil, errors.WithMessage(err, "eval: running the classifier")
 		}
-		probs = appendRows(probs, tensors.MustCopyFlatData[float32](p), NumClasses, count)
+		probs = appendRows(probs, tensors.MustCopyFlatData[float32](p), s.Classes, count)
 		features = appendRows(features, tensors.MustCopyFlatData[float32](f), FeatureDim, count)
 		p.MustFinalizeAll()
 		f.MustFinalizeAll()
@@ -249,15 +319,16 @@ func (c *Classifier) compile() error {
 	if c.predict != nil {
 		return nil
 	}
+	s := c.shape
 	return catch(func() error {
 		exec, err := model.NewExec(c.backend, c.store, func(scope *model.Scope, x *Node) (probs, features *Node) {
-			logits, features := Network(scope.In(ScopeClassifier), x, 0)
+			logits, features := Network(scope.In(ScopeClassifier), x, s.Classes, 0)
 			return Softmax(logits), features
 		})
 		if err != nil {
 			return errors.WithMessage(err, "eval: building the classifier")
 		}
-		if _, err := exec.Compile(shapes.Make(dtypes.Float32, PredictBatchSize, ImageSize, ImageSize, 1)); err != nil {
+		if _, err := exec.Compile(shapes.Make(dtypes.Float32, PredictBatchSize, s.Height, s.Width, s.Channels)); err != nil {
 			return errors.WithMessage(err, "eval: compiling the classifier")
 		}
 		c.predict = exec
@@ -282,9 +353,9 @@ func (c *Classifier) Accuracy(set *data.Set) (float64, error) {
 	if set == nil || set.N == 0 {
 		return 0, errors.New("eval: Accuracy needs a non-empty *data.Set (from data.Load)")
 	}
-	if set.Height != ImageSize || set.Width != ImageSize || set.Channels != 1 {
-		return 0, errors.Errorf("eval: %s/%s has %dx%dx%d images; the classifier needs 28x28x1",
-			set.Name, set.Split, set.Height, set.Width, set.Channels)
+	if s := c.shape; set.Height != s.Height || set.Width != s.Width || set.Channels != s.Channels {
+		return 0, errors.Errorf("eval: %s/%s has %dx%dx%d images; the classifier needs %dx%dx%d",
+			set.Name, set.Split, set.Height, set.Width, set.Channels, s.Height, s.Width, s.Channels)
 	}
 	probs, _, err := c.Predict(set.ImagesFloat(allIndices(set.N)), set.N)
 	if err != nil {
@@ -332,6 +403,19 @@ func catch(fn func() error) (err error) {
 		}
 	}()
 	return fn()
+}
+
+// excerpt is s cut to 40 bytes at most, with "…" where it was cut: what an error echoes of a value it refuses.
+func excerpt(s string) string {
+	const n = 40
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // firstLine keeps the first line of a message (GoMLX errors may carry a stack trace).

@@ -41,6 +41,14 @@
 //	ganbook train classifier --dataset mnist --out pkg/eval/weights/mnist      # 2m23s, test accuracy 99.25%
 //	ganbook train classifier --dataset fashion --out pkg/eval/weights/fashion  # 2m11s, test accuracy 91.25%
 //
-// The same command makes the same weights: each was run twice (once into a scratch folder, with twice the
+// weights/emoji holds the emoji runs' judge (2.1 MB): the same recipe on the 10 categories of the train split's
+// emoji at 32×32×3, with a third convolution, flips and shifts of up to 3 pixels, and each category weighted by
+// the inverse of its frequency (People & Body, with its skin tones, is 59% of the images). Its accuracy is on the
+// 440 test images, 205 emoji it never saw (`ganbook data fetch emoji` first; 2 vCPU AMD EPYC, beside a training
+// run):
+//
+//	ganbook train classifier --dataset emoji --out pkg/eval/weights/emoji      # 15m48s, held-out accuracy 80.45%
+//
+// The same command makes the same weights: the MNIST and Fashion-MNIST ones were each run twice (once into a scratch folder, with twice the
 // time under a heavier load) and gave bit-identical .bin files.
 package eval

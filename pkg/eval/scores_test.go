@@ -240,3 +240,16 @@ func TestFrechetDistance(t *testing.T) {
 		}
 	})
 }
+
+// TestKernelDistance checks the unbiased MMD² by hand: a = {(1, 0), (0, 1)}, b = {(1, 1), (0, 0)}, d = 2, so
+// k = (xᵀy/2 + 1)³: within a k(a₁, a₂) = 1, within b k(b₁, b₂) = 1, across (1.5³ + 1 + 1.5³ + 1)/4 = 2.1875:
+// MMD² = 1 + 1 − 2·2.1875 = −2.375.
+func TestKernelDistance(t *testing.T) {
+	got, err := KernelDistance([][]float64{{1, 0}, {0, 1}}, [][]float64{{1, 1}, {0, 0}})
+	if err != nil || math.Abs(got+2.375) > 1e-12 {
+		t.Errorf("KernelDistance = %g, %v; want -2.375", got, err)
+	}
+	if _, err := KernelDistance([][]float64{{1}}, [][]float64{{1}, {2}}); err == nil {
+		t.Error("a set of one vector was accepted")
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/pkg/errors"
 )
 
@@ -25,6 +26,15 @@ const (
 	LossWGANGP        = "wgan-gp"
 	LossHinge         = "hinge"
 )
+
+// Step orders (Config.StepOrder; Trainer.Step).
+const (
+	StepSimultaneous = "simultaneous"
+	StepAlternating  = "alternating"
+)
+
+// StepOrders lists the valid step orders ("" in a config means StepSimultaneous).
+var StepOrders = []string{StepSimultaneous, StepAlternating}
 
 // Losses lists the valid loss names.
 var Losses = []string{LossNonSaturating, LossMinimax, LossLeastSquares, LossWGANGP, LossHinge}
@@ -61,6 +71,29 @@ type Config struct {
 	GenEMA         float64 `json:"gen_ema"`         // samples come from a moving average of G's weights with this decay (0.999); 0 = the last weights
 	TopK           float64 `json:"top_k,omitempty"` // top-k training: G's adversarial loss on this fraction of the batch D rates most real (Sinha et al. 2020); 0 = all
 
+	// StepOrder is how a step orders D's and G's updates: StepSimultaneous ("" in config.json) or
+	// StepAlternating (see Trainer.Step).
+	StepOrder string `json:"step_order,omitempty"`
+
+	// Training on small data: each off at its zero value, and each works with every family.
+	//
+	// DiffAugment names the differentiable augmentations applied to every image D judges, real and generated
+	// (DiffAugment: "color,translation,cutout", Zhao et al. 2020); "" = none.
+	DiffAugment string `json:"diffaugment,omitempty"`
+	// SpectralNorm divides every weight of D by its largest singular value (nn.SpectralNormalize, Miyato et al.
+	// 2018).
+	SpectralNorm bool `json:"spectral_norm,omitempty"`
+	// R1Gamma is γ of the R1 penalty γ/2·E[‖∇D(x)‖²] on the real images (R1Penalty, Mescheder et al. 2018); 0 = off.
+	R1Gamma float64 `json:"r1_gamma,omitempty"`
+	// R1Every > 1 makes R1 lazy: computed on every R1Every-th D update only, weighted by R1Every (Karras et al.
+	// 2020, StyleGAN2, section 3.1: 16); 0 or 1 = every update.
+	R1Every int `json:"r1_every,omitempty"`
+	// LeCam is λ of the LeCam regularizer on D (LeCamPenalty, Tseng et al. 2021; their CIFAR setting 0.3); 0 = off.
+	LeCam float64 `json:"lecam,omitempty"`
+	// Upsample is how G's stride-2 layers upsample: "" (the transposed convolution) or nn.UpsampleResize
+	// (nearest-neighbour resizing and a 3×3 convolution, Odena et al. 2016, without the checkerboard artifact).
+	Upsample string `json:"upsample,omitempty"`
+
 	CheckpointEvery int `json:"checkpoint_every"` // steps between checkpoints
 	SampleEvery     int `json:"sample_every"`     // steps between sample grids written to samples/
 	// KeepEvery, when positive, keeps the generator of the first checkpoint saved at or after each multiple of
@@ -96,7 +129,8 @@ func (c *Config) Validate() error {
 		name string
 		v    float64
 	}{{"learning_rate_g", c.LearningRateG}, {"learning_rate_d", c.LearningRateD}, {"beta1", c.Beta1}, {"beta2", c.Beta2},
-		{"label_smoothing", c.LabelSmoothing}, {"gp_weight", c.GPWeight}, {"gen_ema", c.GenEMA}, {"top_k", c.TopK}} {
+		{"label_smoothing", c.LabelSmoothing}, {"gp_weight", c.GPWeight}, {"gen_ema", c.GenEMA}, {"top_k", c.TopK},
+		{"r1_gamma", c.R1Gamma}, {"lecam", c.LeCam}} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return bad("%s is %g: give a finite number", f.name, f.v)
 		}
@@ -130,6 +164,19 @@ func (c *Config) Validate() error {
 		return bad("wgan-gp needs a positive gp_weight (10 in the paper)")
 	case c.CheckpointEvery <= 0 || c.SampleEvery <= 0:
 		return bad("checkpoint_every and sample_every must be positive")
+	case c.StepOrder != "" && !slices.Contains(StepOrders, c.StepOrder):
+		return bad("unknown step order %q: use %s", excerpt(c.StepOrder, 40), strings.Join(StepOrders, " or "))
+	case c.R1Gamma < 0 || c.R1Gamma > 1e4:
+		return bad("r1_gamma %g must be in 0..10⁴ (0: off; Mescheder et al. use 10, StyleGAN2 0.01 to 100)", c.R1Gamma)
+	case c.R1Every < 0 || c.R1Every > 1e6:
+		return bad("r1_every %d must be in 0..10⁶ (0 or 1: every D update; StyleGAN2's lazy R1: 16)", c.R1Every)
+	case c.LeCam < 0 || c.LeCam > 1e4:
+		return bad("lecam %g must be in 0..10⁴ (0: off; Tseng et al. use 0.3 on CIFAR, 0.01 on ImageNet)", c.LeCam)
+	case c.Upsample != "" && c.Upsample != nn.UpsampleResize && c.Upsample != nn.UpsampleTransposed:
+		return bad("unknown upsample %q: use %s or %s", excerpt(c.Upsample, 40), nn.UpsampleTransposed, nn.UpsampleResize)
+	}
+	if _, err := ParseAugment(c.DiffAugment); err != nil {
+		return bad("%v", err)
 	}
 	return c.Family.Validate(c)
 }
@@ -144,6 +191,27 @@ func (c Config) String() string {
 		family, c.Dataset, c.Loss, c.BatchSize, c.Steps, c.LearningRateG, c.LearningRateD, c.Seed)
 	if k := TopKCount(c.TopK, c.BatchSize); k < c.BatchSize {
 		s += fmt.Sprintf(", G on the top %d of %d", k, c.BatchSize)
+	}
+	if c.StepOrder == StepAlternating {
+		s += ", alternating updates"
+	}
+	if c.DiffAugment != "" {
+		s += ", DiffAugment " + c.DiffAugment
+	}
+	if c.SpectralNorm {
+		s += ", spectral norm in D"
+	}
+	if c.R1Gamma > 0 {
+		s += fmt.Sprintf(", R1 γ %g", c.R1Gamma)
+		if c.R1Every > 1 {
+			s += fmt.Sprintf(" every %d", c.R1Every)
+		}
+	}
+	if c.LeCam > 0 {
+		s += fmt.Sprintf(", LeCam λ %g", c.LeCam)
+	}
+	if c.Upsample == nn.UpsampleResize {
+		s += ", resize-convolutions in G"
 	}
 	return s
 }

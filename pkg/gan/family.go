@@ -106,6 +106,11 @@ type Fake struct {
 	Images   *graph.Node // G's output [B, H, W, C]
 	Out      *graph.Node // D's verdict on it
 	Features *graph.Node // D's features of it (nil if D has none)
+	// Discriminate is D as the step evaluates it (its variables shared, every image through the run's
+	// DiffAugment): for a term that judges other images (GAN-INT's interpolated captions).
+	Discriminate func(x, cond *graph.Node) (out, features *graph.Node)
+	// GeneratorLoss is the run's adversarial loss of G on a verdict of D (GeneratorLossFor the run's loss).
+	GeneratorLoss func(out *graph.Node) *graph.Node
 }
 
 // Term is one of a family's own loss terms: its value is added to G's loss with weight G and to D's with weight

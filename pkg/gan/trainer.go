@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -41,21 +42,19 @@ type StepMetrics struct {
 // training steps. One optimizer updates G and one updates D (Adam with the config's rates and betas), each only
 // over its own network's variables (ScopeGenerator, ScopeDiscriminator).
 //
-// A step is DSteps discriminator updates followed by one generator update. The last D update and the G update
-// share one graph, one generator forward pass and the discriminator's forward pass on the generated batch, and
-// are simultaneous: both gradients are taken at the same weights, as in the TensorFlow DCGAN tutorial's
-// train_step (PyTorch's DCGAN example instead re-evaluates D after its update). The global step counts steps,
-// not updates.
+// A step is DSteps discriminator updates followed by one generator update, in the order Config.StepOrder names
+// (see Step). The global step counts steps, not updates.
 type Trainer struct {
 	Config  Config
 	Backend compute.Backend
 	Store   *model.Store
 
-	sampler            *data.Sampler
-	step, dStep, gStep *model.Exec
-	dOpt, gOpt         optimizer.Interface
-	names              map[*model.Exec]*[]string // the names of each step's outputs after the four core ones
-	prepared           bool
+	sampler    *data.Sampler
+	execs      map[stepKind]*model.Exec // the compiled steps, made at their first use
+	names      map[stepKind]*[]string   // the names of each step's outputs after the four core ones
+	dOpt, gOpt optimizer.Interface
+	augment    []string // DiffAugment's transformations
+	prepared   bool
 
 	// generate is the inference graph of G. GoMLX embeds the variables of an inference graph as constants on
 	// backends that prefer it (the pure-Go backend does), so it is rebuilt when training has changed them:
@@ -93,19 +92,39 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 		return optimizer.Adam().LearningRate(lr).Betas(cfg.Beta1, cfg.Beta2).Epsilon(1e-8).Done()
 	}
 	t.dOpt, t.gOpt = adam(cfg.LearningRateD), adam(cfg.LearningRateG)
-	t.names = map[*model.Exec]*[]string{}
-	for _, s := range []struct {
-		exec             **model.Exec
-		updateD, updateG bool
-	}{{&t.step, true, true}, {&t.dStep, true, false}, {&t.gStep, false, true}} {
-		names := new([]string)
-		exec, err := model.NewExec(b, t.Store, t.stepGraph(s.updateD, s.updateG, names))
-		if err != nil {
-			return nil, errors.WithMessage(err, "gan: creating the training steps")
-		}
-		*s.exec, t.names[exec] = exec, names
+	t.execs, t.names = map[stepKind]*model.Exec{}, map[stepKind]*[]string{}
+	t.augment, _ = ParseAugment(cfg.DiffAugment) // Validate checked it
+	// The settings that change the networks themselves reach every family's layers through scope parameters.
+	if cfg.SpectralNorm {
+		t.Store.SetParam("/"+ScopeDiscriminator+"/"+nn.ParamSpectralNorm, true)
+	}
+	if cfg.Upsample != "" {
+		t.Store.SetParam("/"+ScopeGenerator+"/"+nn.ParamUpsample, cfg.Upsample)
 	}
 	return t, nil
+}
+
+// stepKind is what one compiled training step does: update D, G or both, with or without the R1 penalty (which
+// a lazy R1 computes on some D updates only).
+type stepKind struct{ updateD, updateG, r1 bool }
+
+// exec is the compiled step of kind, made at its first use.
+func (t *Trainer) exec(kind stepKind) (*model.Exec, error) {
+	if e, ok := t.execs[kind]; ok {
+		return e, nil
+	}
+	names := new([]string)
+	e, err := model.NewExec(t.Backend, t.Store, t.stepGraph(kind, names))
+	if err != nil {
+		return nil, errors.WithMessage(err, "gan: creating the training step")
+	}
+	t.execs[kind], t.names[kind] = e, names
+	return e, nil
+}
+
+// r1At says whether D's update number u (counted over the run: step·DSteps + j) carries the R1 penalty.
+func (t *Trainer) r1At(u int64) bool {
+	return t.Config.R1Gamma > 0 && (t.Config.R1Every <= 1 || u%int64(t.Config.R1Every) == 0)
 }
 
 // stepGraph builds a training step that updates D, G or both. Its outputs are [dLoss, gLoss, mean D(x),
@@ -113,9 +132,10 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 // updated is 0.
 //
 // Its inputs are the real images, their labels, then what the family's HostInputs made.
-func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *model.Scope, inputs []*Node) []*Node {
+func (t *Trainer) stepGraph(kind stepKind, names *[]string) func(scope *model.Scope, inputs []*Node) []*Node {
 	cfg := &t.Config
 	fam := cfg.Family
+	updateD, updateG := kind.updateD, kind.updateG
 	return func(scope *model.Scope, inputs []*Node) []*Node {
 		data := Data{Images: inputs[0], Labels: inputs[1], Inputs: inputs[2:]}
 		g, store := data.Images.Graph(), scope.Store()
@@ -126,12 +146,24 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 		// ---- The batch: what G reads, what D judges ----
 		b := fam.Batch(scope, data)
 		fake := fam.Generator(scope.In(ScopeGenerator), b.Input) // [B, H, W, C]
-		dScope := scope.In(ScopeDiscriminator)                   // the first use of D in this graph creates its variables
-		dShared := func() *model.Scope { return scope.Shared(ScopeDiscriminator) }
+		// D as the step evaluates it: the first call creates its variables, the later ones share them, and every
+		// image it judges, real or generated, first goes through the run's DiffAugment.
+		dMade := false
+		disc := func(x, cond *Node) (out, features *Node) {
+			var dScope *model.Scope
+			if dMade {
+				dScope = scope.Shared(ScopeDiscriminator)
+			} else {
+				dScope, dMade = scope.In(ScopeDiscriminator), true
+			}
+			if t.augment != nil {
+				x = DiffAugment(scope, x, t.augment)
+			}
+			return fam.Discriminator(dScope, x, cond)
+		}
 		var realOut, wrongOut *Node
 		if updateD {
-			realOut, _ = fam.Discriminator(dScope, b.Real, b.RealCond)
-			dScope = dShared()
+			realOut, _ = disc(b.Real, b.RealCond)
 		}
 		fakeIn := fake
 		if updateD && !updateG {
@@ -139,11 +171,12 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 		}
 		// In a step that updates both, D's loss may reach G's variables: D's optimizer differentiates only D's,
 		// and G's loss does not move D, even though they share the forward pass D(G(z)).
-		fakeOut, fakeFeatures := fam.Discriminator(dScope, fakeIn, b.FakeCond)
+		fakeOut, fakeFeatures := disc(fakeIn, b.FakeCond)
 		if updateD && b.WrongCond != nil {
-			wrongOut, _ = fam.Discriminator(dShared(), b.Real, b.WrongCond)
+			wrongOut, _ = disc(b.Real, b.WrongCond)
 		}
-		terms := fam.Terms(scope, b, Fake{Images: fake, Out: fakeOut, Features: fakeFeatures})
+		terms := fam.Terms(scope, b, Fake{Images: fake, Out: fakeOut, Features: fakeFeatures, Discriminate: disc,
+			GeneratorLoss: func(out *Node) *Node { return GeneratorLossFor(cfg.Loss, out) }})
 
 		// ---- The losses, both built before either update: both gradients at the same weights ----
 		zero := ScalarZero(g, fake.DType())
@@ -176,13 +209,26 @@ func (t *Trainer) stepGraph(updateD, updateG bool, names *[]string) func(scope *
 			if adv.D != 1 {
 				dLoss = MulScalar(dLoss, adv.D)
 			}
+			critic := func(x *Node) *Node {
+				out, _ := disc(x, b.RealCond)
+				return out
+			}
 			if cfg.Loss == LossWGANGP {
-				critic := func(x *Node) *Node {
-					out, _ := fam.Discriminator(dShared(), x, b.RealCond)
-					return out
-				}
 				eps := scope.RandomUniform(g, shapes.Make(data.Images.DType(), data.Batch()))
 				dLoss = Add(dLoss, MulScalar(GradientPenalty(critic, b.Real, fake, eps), cfg.GPWeight))
+			}
+			if kind.r1 {
+				r1 := R1Penalty(critic, b.Real)
+				dLoss = Add(dLoss, MulScalar(r1, cfg.R1Gamma/2*float64(max(1, cfg.R1Every))))
+				if cfg.R1Every <= 1 { // a lazy penalty is not in every step's metrics, so its average would mislead
+					extras["r1"] = r1
+				}
+			}
+			if cfg.LeCam > 0 {
+				anchorReal, anchorFake := updateLeCamAnchors(store, step0, realOut, fakeOut)
+				lecam := LeCamPenalty(realOut, fakeOut, anchorReal, anchorFake)
+				dLoss = Add(dLoss, MulScalar(lecam, cfg.LeCam))
+				extras["lecam"] = lecam
 			}
 			for _, term := range terms {
 				if term.D != 0 {
@@ -240,21 +286,54 @@ func (t *Trainer) GlobalStep() int64 {
 	return optimizer.GetGlobalStep(t.Store)
 }
 
-// Step trains one step: DSteps updates of D, then one of G. The real batches come from the data in a fixed
-// order given by the seed and the global step, so a resumed run sees what an uninterrupted one would.
-// It returns an error naming the step when a loss is not finite (the run diverged).
+// Step trains one step: DSteps updates of D and one of G, in the order Config.StepOrder names.
+//
+//   - StepSimultaneous (the default): DSteps−1 updates of D alone, then one graph in which D's last update and
+//     G's update share one generator forward pass and D's verdict on it, and take both gradients at the same
+//     weights (the TensorFlow DCGAN tutorial's train_step; TF-GAN's get_joint_train_hooks). One forward pass of
+//     G and of D on the fakes serves both networks, so it is the cheaper step; but G follows the D of before the
+//     update, a half step behind.
+//   - StepAlternating: Goodfellow et al. 2014's algorithm 1 (and PyTorch's DCGAN example; TF-GAN's
+//     get_sequential_train_hooks): DSteps updates of D alone, then G's update against the updated D, on fresh
+//     noise. G always plays the latest D, at the price of a second generator forward pass per step.
+//
+// With DSteps 1 and small learning rates the two give nearly the same run; they part where D moves much in one
+// update (large rates, few data). The real batches come from the data in a fixed order given by the seed and
+// the global step, so a resumed run sees what an uninterrupted one would. It returns an error naming the step
+// when a loss is not finite (the run diverged).
 func (t *Trainer) Step() (StepMetrics, error) {
 	if t.sampler == nil {
 		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
 	}
 	step := t.GlobalStep()
 	k := int64(t.Config.DSteps)
-	for j := range k - 1 {
-		if _, err := t.run(t.dStep, step*k+j); err != nil {
-			return StepMetrics{}, err
+	if t.Config.StepOrder != StepAlternating {
+		for j := range k - 1 {
+			if _, err := t.run(stepKind{updateD: true, r1: t.r1At(step*k + j)}, step*k+j); err != nil {
+				return StepMetrics{}, err
+			}
+		}
+		return t.run(stepKind{updateD: true, updateG: true, r1: t.r1At(step*k + k - 1)}, step*k+k-1)
+	}
+	var d StepMetrics
+	for j := range k {
+		var err error
+		if d, err = t.run(stepKind{updateD: true, r1: t.r1At(step*k + j)}, step*k+j); err != nil {
+			return d, err
 		}
 	}
-	return t.run(t.step, step*k+k-1)
+	m, err := t.run(stepKind{updateG: true}, step*k+k-1)
+	// D's side of the metrics is its last update's; G's loss and D(G(z)) are what G saw after it.
+	m.DLoss, m.DReal = d.DLoss, d.DReal
+	for name, v := range d.Extra {
+		if _, ok := m.Extra[name]; !ok {
+			if m.Extra == nil {
+				m.Extra = map[string]float64{}
+			}
+			m.Extra[name] = v
+		}
+	}
+	return m, err
 }
 
 // TrainD updates only the discriminator, on the next real batch; the global step does not move.
@@ -262,7 +341,8 @@ func (t *Trainer) TrainD() (StepMetrics, error) {
 	if t.sampler == nil {
 		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
 	}
-	return t.run(t.dStep, t.GlobalStep()*int64(t.Config.DSteps))
+	u := t.GlobalStep() * int64(t.Config.DSteps)
+	return t.run(stepKind{updateD: true, r1: t.r1At(u)}, u)
 }
 
 // TrainG updates only the generator (against the current D); the global step moves by one.
@@ -270,7 +350,7 @@ func (t *Trainer) TrainG() (StepMetrics, error) {
 	if t.sampler == nil {
 		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
 	}
-	return t.run(t.gStep, t.GlobalStep()*int64(t.Config.DSteps))
+	return t.run(stepKind{updateG: true}, t.GlobalStep()*int64(t.Config.DSteps))
 }
 
 // prepare runs the family's Preparer once, before the first step.
@@ -288,8 +368,12 @@ func (t *Trainer) prepare() error {
 	return nil
 }
 
-func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
+func (t *Trainer) run(kind stepKind, batch int64) (StepMetrics, error) {
 	if err := t.prepare(); err != nil {
+		return StepMetrics{}, err
+	}
+	exec, err := t.exec(kind)
+	if err != nil {
 		return StepMetrics{}, err
 	}
 	images, labels := t.sampler.Batch(batch)
@@ -318,7 +402,7 @@ func (t *Trainer) run(exec *model.Exec, batch int64) (StepMetrics, error) {
 		o.MustFinalizeAll()
 	}
 	m := StepMetrics{Step: t.GlobalStep(), DLoss: vals[0], GLoss: vals[1], DReal: vals[2], DFake: vals[3]}
-	if names := *t.names[exec]; len(names) > 0 {
+	if names := *t.names[kind]; len(names) > 0 {
 		m.Extra = make(map[string]float64, len(names))
 		for i, name := range names {
 			m.Extra[name] = vals[4+i]

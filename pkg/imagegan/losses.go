@@ -39,7 +39,7 @@ func ContentLoss(scope *model.Scope, fake, target *Node) *Node {
 		exceptions.Panicf("imagegan: ContentLoss needs two batches of one shape, got %s and %s", fake.Shape(), target.Shape())
 	}
 	batch := fake.Shape().Dimensions[0]
-	_, features := eval.Network(scope, Concatenate([]*Node{fake, target}, 0), 0) // [2B, 128]
+	_, features := eval.Network(scope, Concatenate([]*Node{fake, target}, 0), eval.NumClasses, 0) // [2B, 128]
 	ff := Slice(features, AxisRange(0, batch))                                   // [B, 128]
 	ft := StopGradient(Slice(features, AxisRange(batch, 2*batch)))               // [B, 128]
 	return ReduceAllMean(Square(Sub(ff, ft)))

@@ -5,6 +5,7 @@ package infogan
 import (
 	"math"
 
+	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // formulas read best with dot-imported ops.
@@ -194,10 +195,8 @@ func GaussianLogLikelihood(mean, logStd, c *Node) *Node {
 	return ReduceAllMean(ReduceSum(ll, -1))
 }
 
-// dense is x [B, in] · W [in, units] + b, with GoMLX's default initializer and a zero bias.
+// dense is x [B, in] · W [in, units] + b: dcgan.Dense with a bias (spectrally normalized under D's scope where
+// the run asks for it).
 func dense(scope *model.Scope, x *Node, units int) *Node {
-	w := scope.VariableWithShape("weights", shapes.Make(x.DType(), x.Shape().Dimensions[1], units))
-	zero := func(g *Graph, s shapes.Shape) *Node { return Zeros(g, s) }
-	b := scope.WithInitializer(zero).VariableWithShape("biases", shapes.Make(x.DType(), units))
-	return Add(MatMul(x, w.NodeValue(x.Graph())), ExpandLeftToRank(b.NodeValue(x.Graph()), 2))
+	return dcgan.Dense(scope, x, units, true)
 }

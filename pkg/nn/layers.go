@@ -70,6 +70,13 @@ func (b *ConvBuilder) WithInitializer(init model.VariableInitializer) *ConvBuild
 func (b *ConvBuilder) Lowering(l Lowering) *ConvBuilder { b.opts.Lowering = l; return b }
 
 // Done creates the variables and returns the layer's output.
+//
+// Two settings of the scope change the layer (see ParamSpectralNorm and ParamUpsample): under
+// ParamSpectralNorm the kernel is spectrally normalized; under ParamUpsample = UpsampleResize a transposed
+// convolution of stride s > 1 becomes a resize-convolution: x upsampled by s (nearest neighbour), then a 3×3
+// stride-1 SAME convolution with kernel [3, 3, Cin, channels] (Odena et al. 2016, "Deconvolution and
+// Checkerboard Artifacts"): every output pixel then sees the same number of kernel taps, which removes the
+// checkerboard pattern a stride-2 kernel of 4 taps leaves where it overlaps unevenly.
 func (b *ConvBuilder) Done() *graph.Node {
 	x := b.x
 	if x.Rank() != 4 {
@@ -79,21 +86,32 @@ func (b *ConvBuilder) Done() *graph.Node {
 		exceptions.Panicf("nn: bad convolution layer: channels=%d kernel=%d stride=%d (all must be positive)",
 			b.channels, b.kernel, b.opts.Stride)
 	}
+	transposed, kernelSize, opts := b.transposed, b.kernel, b.opts
+	if transposed && opts.stride() > 1 {
+		switch up := model.GetParamOr(b.scope, ParamUpsample, ""); up {
+		case "", UpsampleTransposed:
+		case UpsampleResize:
+			x = Upsample(x, opts.stride())
+			transposed, kernelSize, opts.Stride, opts.Padding = false, 3, 1, Same
+		default:
+			exceptions.Panicf("nn: upsample %q: use %q or %q", up, UpsampleTransposed, UpsampleResize)
+		}
+	}
 	in := x.Shape().Dimensions[3]
-	kshape := shapes.Make(x.DType(), b.kernel, b.kernel, in, b.channels)
-	if b.transposed {
-		kshape = shapes.Make(x.DType(), b.kernel, b.kernel, b.channels, in)
+	kshape := shapes.Make(x.DType(), kernelSize, kernelSize, in, b.channels)
+	if transposed {
+		kshape = shapes.Make(x.DType(), kernelSize, kernelSize, b.channels, in)
 	}
 	scope := b.scope
 	if b.initializer != nil {
 		scope = scope.WithInitializer(b.initializer)
 	}
-	kernel := scope.VariableWithShape(KernelName, kshape).NodeValue(x.Graph())
+	kernel := Weight(scope, x.Graph(), KernelName, kshape)
 	var y *graph.Node
-	if b.transposed {
-		y = ConvolveTranspose(x, kernel, b.opts)
+	if transposed {
+		y = ConvolveTranspose(x, kernel, opts)
 	} else {
-		y = Convolve(x, kernel, b.opts)
+		y = Convolve(x, kernel, opts)
 	}
 	if b.bias {
 		bias := b.scope.WithInitializer(zeroInitializer).VariableWithShape(BiasName, shapes.Make(x.DType(), b.channels))

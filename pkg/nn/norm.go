@@ -3,6 +3,7 @@
 package nn
 
 import (
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -100,4 +101,28 @@ func Upsample(x *graph.Node, factor int) *graph.Node {
 	y := graph.Reshape(x, d[0], d[1], 1, d[2], 1, d[3])
 	y = graph.BroadcastToDims(y, d[0], d[1], factor, d[2], factor, d[3])
 	return graph.Reshape(y, d[0], d[1]*factor, d[2]*factor, d[3])
+}
+
+// Shift moves each image of x [B, H, W, C] by whole pixels, dy [B] rows down and dx [B] columns right (int32,
+// negative: up or left), filling what it uncovers with zeros. It is two batched products with one-hot matrices,
+// S[i, j] = 1 where j = i − shift, so its gradient with respect to x is the shift back (DiffAugment's translation).
+func Shift(x, dy, dx *graph.Node) *graph.Node {
+	if x.Rank() != 4 || dy.Rank() != 1 || dx.Rank() != 1 {
+		exceptions.Panicf("nn: Shift needs images [B, H, W, C] and shifts [B], got %s, %s and %s", x.Shape(), dy.Shape(), dx.Shape())
+	}
+	d := x.Shape().Dimensions
+	sy := shiftMatrices(dy, d[1], x.DType()) // [B, H, H]
+	sx := shiftMatrices(dx, d[2], x.DType()) // [B, W, W]
+	x = graph.Einsum("bij,bjwc->biwc", sy, x)
+	return graph.Einsum("bwv,bhvc->bhwc", sx, x)
+}
+
+// shiftMatrices are, for each image, the [n, n] matrices S with S[i, j] = 1 where j = i − shift[b].
+func shiftMatrices(shift *graph.Node, n int, dtype dtypes.DType) *graph.Node {
+	g := shift.Graph()
+	b := shift.Shape().Dimensions[0]
+	i := graph.Iota(g, shapes.Make(dtypes.Int32, b, n, n), 1)
+	j := graph.Iota(g, shapes.Make(dtypes.Int32, b, n, n), 2)
+	s := graph.BroadcastToDims(graph.Reshape(graph.ConvertDType(shift, dtypes.Int32), b, 1, 1), b, n, n)
+	return graph.ConvertDType(graph.Equal(j, graph.Sub(i, s)), dtype)
 }

@@ -38,6 +38,9 @@ type Config struct {
 	Stage1Run string   `json:"stage1_run,omitempty"`
 	Stage1    *Config  `json:"stage1,omitempty"`
 	Refine    *Refiner `json:"refiner,omitempty"`
+	// Stage1Upsample is how the frozen Stage-I's G upsamples (its run's gan.Config.Upsample): this run's own
+	// Upsample is G1's, and the copied G0 must be rebuilt as it was trained.
+	Stage1Upsample string `json:"stage1_upsample,omitempty"`
 }
 
 // Refiner is G1's sizes: the Stage-I image encoded to half its side (a 3×3 and a stride-2 4×4 convolution),
@@ -113,7 +116,7 @@ func (c *Config) UseStage1(run *gan.Config, dir string) error {
 		c.Config.Config.DiscChannels = keepD
 	}
 	c.Config.Config.LatentDim = s1.LatentDim
-	c.Stage, c.Stage1Run, c.Stage1 = 2, dir, &stage1
+	c.Stage, c.Stage1Run, c.Stage1, c.Stage1Upsample = 2, dir, &stage1, s1cfg.Upsample
 	if c.Refine == nil {
 		c.Refine = DefaultRefiner()
 	}

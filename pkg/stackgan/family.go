@@ -9,6 +9,7 @@ import (
 
 	"github.com/ganbook/ganbook/pkg/captions"
 	"github.com/ganbook/ganbook/pkg/gan"
+	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/ganbook/ganbook/pkg/text2img"
 	"github.com/ganbook/ganbook/pkg/textenc"
 	"github.com/ganbook/ganbook/pkg/viz"
@@ -82,7 +83,9 @@ func (c *Config) stage1Image(scope *model.Scope, z, eps1, e *Node) *Node {
 	g, store := z.Graph(), scope.Store()
 	training := store.IsTraining(g)
 	store.SetTraining(g, false)
-	x1, _, _ := c.Stage1.Stage1Generator(scope.In(ScopeStage1), z, eps1, e)
+	s1 := scope.In(ScopeStage1)
+	s1.SetParam(nn.ParamUpsample, c.Stage1Upsample) // G0 as it was trained, whatever G1's upsampling
+	x1, _, _ := c.Stage1.Stage1Generator(s1, z, eps1, e)
 	store.SetTraining(g, training)
 	return StopGradient(x1)
 }

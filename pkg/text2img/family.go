@@ -93,8 +93,8 @@ func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Ter
 	if c.Interp {
 		mix := Add(MulScalar(k.right, c.Beta), MulScalar(k.other, 1-c.Beta))
 		fakeMix := c.Generate(scope.Shared(gan.ScopeGenerator), k.z, mix)
-		out, _ := c.DiscriminateText(scope.Shared(gan.ScopeDiscriminator), fakeMix, mix)
-		terms = append(terms, gan.Term{Name: "g_int", Value: gan.GeneratorLossFor(c.lossName(), out), G: 1})
+		out, _ := fake.Discriminate(fakeMix, mix)
+		terms = append(terms, gan.Term{Name: "g_int", Value: fake.GeneratorLoss(out), G: 1})
 	}
 	if c.ModeSeeking > 0 {
 		other := c.Generate(scope.Shared(gan.ScopeGenerator), k.z2, k.right)
@@ -105,14 +105,6 @@ func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Ter
 		terms = append(terms, c.MatchTerm(scope.Store(), fake.Images, k.right, k.mismatch))
 	}
 	return terms
-}
-
-// lossName is the run's loss, which Validate saw.
-func (c *Config) lossName() string {
-	if c.loss == "" {
-		return gan.LossNonSaturating
-	}
-	return c.loss
 }
 
 // HostInputs draws, for each real image of the batch, one of its captions, a wrong caption (of an image it does
