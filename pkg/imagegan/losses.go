@@ -40,7 +40,7 @@ func ContentLoss(scope *model.Scope, fake, target *Node) *Node {
 	}
 	batch := fake.Shape().Dimensions[0]
 	_, features := eval.Network(scope, Concatenate([]*Node{fake, target}, 0), eval.NumClasses, 0) // [2B, 128]
-	ff := Slice(features, AxisRange(0, batch))                                   // [B, 128]
-	ft := StopGradient(Slice(features, AxisRange(batch, 2*batch)))               // [B, 128]
+	ff := Slice(features, AxisRange(0, batch))                                                    // [B, 128]
+	ft := StopGradient(Slice(features, AxisRange(batch, 2*batch)))                                // [B, 128]
 	return ReduceAllMean(Square(Sub(ff, ft)))
 }
