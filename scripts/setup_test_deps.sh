@@ -25,8 +25,10 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}" GOEXPERIMENT="${GOEXPERIMENT:-simd
 #   chromium                the headless browser that checks the book's pages and `make jupyter`
 #   fonts-dejavu-core       a font for the browser's screenshots
 #   ca-certificates         the go command's downloads (toolchain, modules) over TLS
+#   bubblewrap              the sandbox `ganbook grade` runs the submissions' code in (bwrap; pkg/grade's doc has the
+#                           threat model), with util-linux's prlimit and setpriv, which every Debian system has
 packages=(dataset-fashion-mnist make jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient
-	libjs-mathjax fonts-mathjax libjs-requirejs chromium fonts-dejavu-core ca-certificates)
+	libjs-mathjax fonts-mathjax libjs-requirejs chromium fonts-dejavu-core ca-certificates bubblewrap)
 
 if [ "${GANBOOK_SKIP_APT:-0}" != 1 ]; then
 	if ! command -v dpkg-query >/dev/null; then

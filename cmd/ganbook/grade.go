@@ -5,8 +5,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
@@ -49,17 +54,24 @@ func runAssign(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// runGrade grades one submission, or a folder of them (`--class DIR --csv FILE`).
+// runGrade grades one submission, or a folder of them (`--class DIR --csv FILE`), each question's code in
+// bubblewrap's sandbox unless --unsafe-no-sandbox.
 func runGrade(args []string, stdout io.Writer) error {
 	fs := newFlags("grade", "grade SUBMISSION.ipynb [--json] | grade --class DIR [--csv FILE]", stdout)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	class := fs.String("class", "", "grade every .ipynb in this folder")
 	csvOut := fs.String("csv", "", "with --class: write the class roll-up (one row per submission) to this CSV file")
-	timeout := fs.Duration("timeout", 2*time.Minute, "time limit of each question's tests")
+	timeout := fs.Duration("timeout", 2*time.Minute, "time limit of each question's tests, all of them together")
+	memory := fs.String("memory", "4GiB", "memory (address space) each test process may map, beyond the backend's 2 GiB heap guard")
+	parallel := fs.Int("parallel", runtime.NumCPU(), "questions built and run at once")
+	unsafe := fs.Bool("unsafe-no-sandbox", false, "run the submissions' code without the sandbox, with your rights: only for code you trust")
 	var files []string
 	rest := args
 	for len(rest) > 0 { // flags before and after the submission
 		if err := fs.Parse(rest); err != nil {
+			if err == flag.ErrHelp {
+				return err
+			}
 			return fmt.Errorf("grade: %v (see `ganbook grade -h`)", err)
 		}
 		if fs.NArg() == 0 {
@@ -71,13 +83,23 @@ func runGrade(args []string, stdout io.Writer) error {
 		return fmt.Errorf("grade: give one SUBMISSION.ipynb, or --class DIR")
 	}
 	if *timeout <= 0 {
-		return fmt.Errorf("grade: --timeout must be positive")
+		return fmt.Errorf("grade: --timeout must be positive, e.g. 2m")
+	}
+	mem, err := parseBytes(*memory)
+	if err != nil {
+		return fmt.Errorf("grade: --memory %v", err)
+	}
+	if *parallel < 1 {
+		return fmt.Errorf("grade: --parallel must be at least 1")
 	}
 	root, err := notebook.Root()
 	if err != nil {
 		return err
 	}
-	opts := grade.Options{Root: root, Timeout: *timeout}
+	if *unsafe {
+		fmt.Fprintln(os.Stderr, "ganbook grade: UNSAFE: no sandbox (--unsafe-no-sandbox): the submissions' code runs with your rights and can read, change or delete your files")
+	}
+	opts := grade.Options{Root: root, Limits: grade.Limits{Time: *timeout, Memory: mem}, Parallel: *parallel, UnsafeNoSandbox: *unsafe}
 	if *class != "" {
 		reps, err := grade.GradeClass(context.Background(), *class, opts)
 		if err != nil {
@@ -114,4 +136,36 @@ func runGrade(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  %-8s %-36s %-14s %3g/%-3g  %s\n", r.Question, name, r.Status, r.Points, r.Max, r.Message)
 	}
 	return nil
+}
+
+// parseBytes reads a size: a number with an optional binary unit, 512MiB, 4GiB, 4G (also 4g, 4096M).
+func parseBytes(s string) (int64, error) {
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(s)), "B"), "I")
+	shift := 0
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'K':
+			shift = 10
+		case 'M':
+			shift = 20
+		case 'G':
+			shift = 30
+		}
+		if shift > 0 {
+			t = t[:n-1]
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v <= 0 || v > 1<<40 {
+		return 0, fmt.Errorf("%q is not a size: write it as 512MiB or 4GiB", excerptArg(s))
+	}
+	return int64(v * float64(int64(1)<<shift)), nil
+}
+
+// excerptArg is an argument cut to 40 characters, for an error message.
+func excerptArg(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ganbook/ganbook/internal/atomicfile"
 	"github.com/pkg/errors"
@@ -82,23 +83,56 @@ func studentBytes(root, id string) ([]byte, error) {
 
 // GradeFile grades the notebook at path against its master (the assignment its metadata names).
 func GradeFile(ctx context.Context, path string, opts Options) (*Report, error) {
-	sub, err := ReadNotebook(path)
+	sub, master, err := readSubmission(path, opts.Root)
 	if err != nil {
 		return nil, err
 	}
-	if sub.Assignment == "" {
-		return nil, errors.Errorf("grade: %s names no assignment (metadata ganbook.assignment): is it a ganbook assignment?", path)
-	}
-	master, err := ReadNotebook(MasterPath(opts.Root, sub.Assignment))
+	g, err := newGrader(ctx, opts)
 	if err != nil {
-		return nil, errors.WithMessagef(err, "grade: the master of %s", sub.Assignment)
+		return nil, err
 	}
-	return Grade(ctx, master, sub, path, opts)
+	defer g.close()
+	return g.grade(ctx, master, sub, path)
 }
 
-// GradeClass grades every .ipynb in dir (a folder of submissions) and returns their reports, in file order. A
-// submission that cannot be graded at all (not a notebook, another course's) is reported with score 0 and the
-// reason.
+// readSubmission reads a submission and the master of the assignment it names.
+func readSubmission(path, root string) (sub, master *Notebook, err error) {
+	if sub, err = ReadNotebook(path); err != nil {
+		return nil, nil, err
+	}
+	if sub.Assignment == "" {
+		return nil, nil, errors.Errorf("grade: %s names no assignment (metadata ganbook.assignment): is it a ganbook assignment?", path)
+	}
+	if strings.ContainsAny(sub.Assignment, `/\`) || strings.HasPrefix(sub.Assignment, ".") {
+		return nil, nil, errors.Errorf("grade: %s names the assignment %q, which is no folder name under %s/", path, excerpt(sub.Assignment, 40), MastersDir)
+	}
+	if master, err = ReadNotebook(MasterPath(root, sub.Assignment)); err != nil {
+		return nil, nil, errors.Errorf("grade: %s is assignment %q, and there is no such master (%s): is the checkout up to date?", path, excerpt(sub.Assignment, 40), MasterPath(root, sub.Assignment))
+	}
+	return sub, master, nil
+}
+
+// gradeFile grades one submission of a class, reading each master once (masters, by assignment: the plans
+// are cached by master).
+func (g *grader) gradeFile(ctx context.Context, path string, masters map[string]*Notebook) (*Report, error) {
+	sub, master, err := readSubmission(path, g.opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	if m, ok := masters[sub.Assignment]; ok {
+		master = m
+	} else {
+		masters[sub.Assignment] = master
+	}
+	g.mu.Unlock()
+	return g.grade(ctx, master, sub, path)
+}
+
+// GradeClass grades every .ipynb in dir (a folder of submissions) and returns their reports, in file order.
+// The submissions' questions are graded opts.Parallel at a time, and code that two submissions share (an
+// unanswered question, the judges) is built once. A submission that cannot be graded at all (not a notebook,
+// another course's) is reported with score 0 and the reason.
 func GradeClass(ctx context.Context, dir string, opts Options) ([]*Report, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.ipynb"))
 	if err != nil {
@@ -108,13 +142,33 @@ func GradeClass(ctx context.Context, dir string, opts Options) ([]*Report, error
 		return nil, errors.Errorf("grade: no .ipynb files in %s", dir)
 	}
 	sort.Strings(files)
-	var reps []*Report
-	for _, f := range files {
-		rep, err := GradeFile(ctx, f, opts)
+	g, err := newGrader(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer g.close()
+	masters := map[string]*Notebook{}
+	reps := make([]*Report, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() {
+			rep, err := g.gradeFile(ctx, f, masters)
+			if err != nil && ctx.Err() != nil {
+				errs[i] = ctx.Err()
+				return
+			}
+			if err != nil {
+				rep = &Report{Submission: f, Sandboxed: !g.opts.UnsafeNoSandbox, Results: []Result{{Status: "error", Message: firstLines(err.Error(), 1)}}}
+			}
+			reps[i] = rep
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			rep = &Report{Submission: f, Results: []Result{{Status: "error", Message: firstLines(err.Error(), 1)}}}
+			return nil, err
 		}
-		reps = append(reps, rep)
 	}
 	return reps, nil
 }

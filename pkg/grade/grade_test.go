@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ganbook/ganbook/pkg/notebook"
 )
@@ -21,6 +23,30 @@ func root(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// The tests that grade the masters share one grader with the default limits, so that each judge is built once.
+var (
+	sharedOnce sync.Once
+	shared     *grader
+	sharedErr  error
+)
+
+func sharedGrader(t *testing.T) *grader {
+	t.Helper()
+	sharedOnce.Do(func() { shared, sharedErr = newGrader(context.Background(), Options{Root: root(t)}) })
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return shared
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.close()
+	}
+	os.Exit(code)
 }
 
 // TestStudentCopies: every committed student copy is what StudentCopy makes of its master, holds no solution,
@@ -62,31 +88,44 @@ func TestStudentCopies(t *testing.T) {
 	}
 }
 
-// TestGradeAssignments: each master scores full marks; each student copy compiles and fails every graded test
-// (its stubs panic with their TODO); nbgrader's validate and validate --invert.
+// TestGradeAssignments: each master scores full marks (so each of its tests takes the values it judges through
+// graded.Value, and judges them the same in the sandbox); each student copy compiles and fails every graded test
+// (its stubs panic with their TODO, which only the visible tests show); nbgrader's validate and validate
+// --invert.
 func TestGradeAssignments(t *testing.T) {
 	r := root(t)
 	ids, _ := Assignments(r)
+	ctx := context.Background()
+	g := sharedGrader(t)
 	for _, id := range ids {
 		t.Run(id, func(t *testing.T) {
-			opts := Options{Root: r}
-			rep, err := GradeFile(context.Background(), MasterPath(r, id), opts)
+			master, err := ReadNotebook(MasterPath(r, id))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.Score != rep.Max || rep.Max == 0 {
-				t.Errorf("the master scores %g of %g: %+v", rep.Score, rep.Max, rep.Results)
-			}
-			stu, err := GradeFile(context.Background(), StudentPath(r, id), opts)
+			student, err := ReadNotebook(StudentPath(r, id))
 			if err != nil {
 				t.Fatal(err)
 			}
+			start := time.Now()
+			rep, err := g.grade(ctx, master, master, "master")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Score != rep.Max || rep.Max == 0 || !rep.Sandboxed {
+				t.Errorf("the master scores %g of %g (sandboxed %v): %+v", rep.Score, rep.Max, rep.Sandboxed, rep.Results)
+			}
+			stu, err := g.grade(ctx, master, student, "student")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("master and student copy graded in %v", time.Since(start).Round(time.Millisecond))
 			if stu.Score != 0 || stu.Max != rep.Max {
 				t.Errorf("the student copy scores %g of %g", stu.Score, stu.Max)
 			}
 			for _, res := range stu.Results {
-				if res.Status != Panic || !strings.Contains(res.Message, "TODO("+res.Question+")") {
-					t.Errorf("student copy, %s %s: %s %q, want the stub's panic", res.Question, res.Test, res.Status, res.Message)
+				if res.Status != Panic || (res.Hidden != (res.Message == "")) || (!res.Hidden && !strings.Contains(res.Message, "TODO("+res.Question+")")) {
+					t.Errorf("student copy, %s %s: %s %q, want the stub's panic (shown for a visible test only)", res.Question, res.Test, res.Status, res.Message)
 				}
 			}
 		})
@@ -111,6 +150,21 @@ func TestGradeWrongSubmission(t *testing.T) {
 		if res.Status != want[res.Test] {
 			t.Errorf("%s: %s (%s), want %s", res.Test, res.Status, res.Message, want[res.Test])
 		}
+	}
+	// The compile error is at line 11 of the student's q3 cell (a parenthesis missing), the value test's failure
+	// is the judge's message, and a hidden test shows no message.
+	msgs := map[string]string{}
+	for _, res := range rep.Results {
+		msgs[res.Test] = res.Message
+	}
+	if m := msgs["TestLeastSquares"]; !strings.HasPrefix(m, "your answer to q3, line 11: ") {
+		t.Errorf("compile error %q, want it at line 11 of the answer to q3", m)
+	}
+	if m := msgs["TestGeneratorLossValues"]; !strings.HasPrefix(m, "minimax loss 1.") || !strings.Contains(m, "want -1.") {
+		t.Errorf("failure message %q, want the test's own (\"minimax loss 1.x, want -1.x\")", m)
+	}
+	if m := msgs["TestLeastSquaresGradient"]; m != "" {
+		t.Errorf("a hidden test shows %q", m)
 	}
 	if rep.Score != 3 || rep.Max != 8 {
 		t.Errorf("score %g of %g, want 3 of 8", rep.Score, rep.Max)
@@ -164,4 +218,57 @@ func FuzzParseNotebook(f *testing.F) {
 			t.Fatalf("a written notebook does not parse: %v", err)
 		}
 	})
+}
+
+// TestGradeCatchesMistakes grades masters with one answer replaced by a plausible mistake: the tests that check
+// what the mistake breaks fail (the hidden ones alone where the visible ones cannot see it), with the judge's
+// message for a visible test, and a compile error names the student's own line.
+func TestGradeCatchesMistakes(t *testing.T) {
+	r := root(t)
+	ctx := context.Background()
+	g := sharedGrader(t)
+	for _, c := range []struct {
+		name, assignment, question, answer string
+		want                               map[string]string // test -> status (the question's others pass)
+		message                            string            // in the first failing visible test's message
+	}{
+		{"a call with an argument missing", "gan-losses", "q2",
+			"// DiscriminatorLoss is -E[log σ(l_real)] - E[log(1 - σ(l_fake))].\nfunc DiscriminatorLoss(real, fake *graph.Node) *graph.Node {\n\treturn graph.Add(graph.Softplus(real))\n}\n",
+			map[string]string{"TestDiscriminatorLoss": CompileError, "TestDiscriminatorLossStable": CompileError},
+			"your answer to q2, line 3: not enough arguments in call to graph.Add"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			master, err := ReadNotebook(MasterPath(r, c.assignment))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := g.grade(ctx, master, withAnswer(t, master, c.question, c.answer), c.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lost float64
+			shown := false
+			for _, res := range rep.Results {
+				want := c.want[res.Test]
+				if want == "" {
+					want = Pass
+				}
+				if res.Status != want {
+					t.Errorf("%s %s: %s %q, want %s", res.Question, res.Test, res.Status, res.Message, want)
+				}
+				if res.Status != Pass {
+					lost += res.Max
+					if !res.Hidden && !shown {
+						shown = true
+						if !strings.Contains(res.Message, c.message) {
+							t.Errorf("%s: message %q, want it to hold %q", res.Test, res.Message, c.message)
+						}
+					}
+				}
+			}
+			if rep.Score != rep.Max-lost || lost == 0 {
+				t.Errorf("score %g of %g, lost %g", rep.Score, rep.Max, lost)
+			}
+		})
+	}
 }

@@ -148,13 +148,14 @@ func (nb *Notebook) Questions() []string {
 }
 
 // answer is the last answer cell of question q (a student who copied the cell graded by the copy they kept
-// last), or nil.
-func (nb *Notebook) answer(q string) *Cell {
+// last) and its index, or nil.
+func (nb *Notebook) answer(q string) (*Cell, int) {
 	var found *Cell
-	for _, c := range nb.Cells {
+	at := -1
+	for i, c := range nb.Cells {
 		if c.Tag != nil && c.Tag.Kind == KindAnswer && c.Tag.Question == q {
-			found = c
+			found, at = c, i
 		}
 	}
-	return found
+	return found, at
 }
