@@ -54,8 +54,8 @@ func TestMain(m *testing.M) {
 func TestStudentCopies(t *testing.T) {
 	r := root(t)
 	ids, err := Assignments(r)
-	if err != nil || len(ids) < 4 {
-		t.Fatalf("assignments %v, %v: want one per family (at least 4)", ids, err)
+	if err != nil || len(ids) < 7 {
+		t.Fatalf("assignments %v, %v: want one per family (at least 7: the GAN losses, DCGAN, InfoGAN, cGAN, pix2pix, text to image, StackGAN)", ids, err)
 	}
 	for _, id := range ids {
 		if err := CheckReleased(r, id); err != nil {
@@ -236,6 +236,16 @@ func TestGradeCatchesMistakes(t *testing.T) {
 			"// DiscriminatorLoss is -E[log σ(l_real)] - E[log(1 - σ(l_fake))].\nfunc DiscriminatorLoss(real, fake *graph.Node) *graph.Node {\n\treturn graph.Add(graph.Softplus(real))\n}\n",
 			map[string]string{"TestDiscriminatorLoss": CompileError, "TestDiscriminatorLossStable": CompileError},
 			"your answer to q2, line 3: not enough arguments in call to graph.Add"},
+		{"GAN-CLS without Reed's ½", "text2img", "q1",
+			"func ClsDiscriminatorLoss(real, wrong, fake *graph.Node) *graph.Node {\n\tmean := func(x *graph.Node) *graph.Node { return graph.ReduceAllMean(graph.Softplus(x)) }\n\treturn graph.Add(mean(graph.Neg(real)), graph.Add(mean(wrong), mean(fake)))\n}\n",
+			map[string]string{"TestClsDiscriminatorLoss": Fail, "TestClsHalfWeights": Fail, "TestClsStable": Fail},
+			"every logit 0 (D = ½): loss [2.0794"},
+		{"conditioning augmentation with a gradient into ε", "stackgan", "q1",
+			"func Reparametrize(mu, logSigma, eps *graph.Node) *graph.Node {\n\treturn graph.Add(mu, graph.Mul(graph.Exp(logSigma), eps))\n}\n",
+			map[string]string{"TestReparametrizeSamples": Fail}, ""},
+		{"the KL term without its ½", "stackgan", "q2",
+			"func KL(mu, logSigma *graph.Node) *graph.Node {\n\tterms := graph.Sub(graph.Add(graph.Square(mu), graph.Exp(graph.MulScalar(logSigma, 2))), graph.AddScalar(graph.MulScalar(logSigma, 2), 1))\n\treturn graph.ReduceAllMean(graph.ReduceSum(terms, -1))\n}\n",
+			map[string]string{"TestKL": Fail, "TestKLMonteCarlo": Fail}, "μ [1 0], σ [1 2]: KL [2.6137"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			master, err := ReadNotebook(MasterPath(r, c.assignment))
