@@ -224,10 +224,11 @@ func Add(a, b int) int {
 `, marker+"-fork"), Limit + "|" + Timeout, ""},
 	}
 	for _, c := range cases {
+		sub := withAnswer(t, master, "q1", c.src)
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			rep, err := g.grade(ctx, master, withAnswer(t, master, "q1", c.src), c.name)
+			rep, err := g.grade(ctx, master, sub, c.name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -266,4 +267,31 @@ func Add(a, b int) int {
 			t.Errorf("processes outlived their question: %v", left)
 		}
 	})
+}
+
+// TestUnsafeNoSandbox: without the sandbox (the instructor's choice), the master still scores full marks, and
+// the report says it was not sandboxed.
+func TestUnsafeNoSandbox(t *testing.T) {
+	master, err := ReadNotebook(filepath.Join("testdata", "hostile-master.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Grade(context.Background(), master, master, "master", Options{Root: root(t), Limits: hostileLimits, UnsafeNoSandbox: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Score != 6 || rep.Max != 6 || rep.Sandboxed {
+		t.Errorf("score %g of %g, sandboxed %v: want 6 of 6, not sandboxed: %+v", rep.Score, rep.Max, rep.Sandboxed, rep.Results)
+	}
+}
+
+// TestNoSandbox: where bwrap cannot be found, grading refuses to start, in one line that says what to do.
+func TestNoSandbox(t *testing.T) {
+	r := root(t)
+	t.Setenv("PATH", t.TempDir())
+	_, err := newGrader(context.Background(), Options{Root: r})
+	if err == nil || !strings.Contains(err.Error(), "make setup") || !strings.Contains(err.Error(), "--unsafe-no-sandbox") ||
+		strings.Contains(err.Error(), "\n") {
+		t.Errorf("error %v, want one line naming make setup and --unsafe-no-sandbox", err)
+	}
 }
