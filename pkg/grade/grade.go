@@ -64,8 +64,11 @@ type Options struct {
 	UnsafeNoSandbox bool
 }
 
-// buildTimeout bounds one `go test -c` of a question's code.
+// buildTimeout bounds one `go test -c` of a submission's code.
 const buildTimeout = 5 * time.Minute
+
+// maxAnswerBytes is the most code an answer cell may hold (the longest master answer is under 2 KiB).
+const maxAnswerBytes = 256 << 10
 
 // grader grades submissions of one checkout; the binaries it builds are cached by their source for its life.
 type grader struct {
@@ -230,6 +233,10 @@ func (g *grader) prepare(pl *plan, q *question, sub *Notebook) *qjob {
 		return j
 	}
 	what := "your answer to " + q.id
+	if len(cell.Source) > maxAnswerBytes {
+		j.status, j.message = CompileError, fmt.Sprintf("%s has %d KiB of code, more than the %d KiB an answer may have", what, len(cell.Source)>>10, maxAnswerBytes>>10)
+		return j
+	}
 	answer, err := parsePiece(what, fmt.Sprintf("sub.%d", idx), cell.Source)
 	if err == nil {
 		err = answer.checkSubmitted(what)

@@ -196,6 +196,7 @@ func init() {
 `, marker+"-child") + stub, Panic, "panic: TODO(q1): the sum"},
 		{"allocates 30 GB", "// Add is a + b.\nfunc Add(a, b int) int {\n\tbig := make([]byte, 30<<30)\n\tfor i := 0; i < len(big); i += 4096 {\n\t\tbig[i] = 1\n\t}\n\treturn int(big[0])\n}\n", Limit, "ran out of memory"},
 		{"prints 1 GB", "import \"os\"\n\n// Add is a + b.\nfunc Add(a, b int) int {\n\tline := make([]byte, 1<<20)\n\tfor range 1024 {\n\t\tos.Stdout.Write(line)\n\t}\n\treturn a + b\n}\n", Limit, "printed more than 64 KiB"},
+		{"is 300 KiB of code", strings.Repeat("// padding\n", 300<<10/11) + stub, CompileError, "more than the 256 KiB an answer may have"},
 		{"loops forever", "// Add is a + b.\nfunc Add(a, b int) int {\n\tfor {\n\t}\n}\n", Timeout, "ran past 4s"},
 		{"forks in a loop", fmt.Sprintf(`import (
 	"os"

@@ -40,8 +40,14 @@ type Cell struct {
 	Tag    *Tag // nil for a cell the grader does not know
 }
 
+// MaxNotebookBytes is the largest notebook ReadNotebook reads: far above a course notebook with its figures.
+const MaxNotebookBytes = 64 << 20
+
 // ReadNotebook reads and parses an .ipynb file.
 func ReadNotebook(path string) (*Notebook, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > MaxNotebookBytes {
+		return nil, errors.Errorf("grade: %s is %d MiB, more than a notebook of the course (at most %d MiB): is it one?", path, st.Size()>>20, MaxNotebookBytes>>20)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, errors.Wrapf(err, "grade: reading %s", path)
