@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/pkg/errors"
 )
 
@@ -61,7 +62,8 @@ func (l Limits) withDefaults() Limits {
 }
 
 // heapGuard is the address space pkg/backend's heap guard reserves (and never touches) in a process that sees
-// sandboxMemTotal of memory: half of it, at least 2 GiB (backend.HeapGuardBytes).
+// sandboxMemTotal of memory: half of it, at least 2 GiB (backend.HeapGuardBytes). Without the sandbox, a
+// process sees the machine's memory, and the limit allows the grader's own backend.HeapGuardBytes.
 const (
 	heapGuard       = 2 << 30
 	sandboxMemTotal = 4 << 30
@@ -182,7 +184,7 @@ func (s *sandbox) run(ctx context.Context, spec runSpec) runResult {
 		defer os.RemoveAll(tmp)
 		name, args = spec.binary, spec.args
 		if s.prlimit != "" {
-			name, args = s.prlimit, append(append(s.limitArgs(lim, wall), "--", spec.binary), spec.args...)
+			name, args = s.prlimit, append(append(s.limitArgs(lim, wall, backend.HeapGuardBytes), "--", spec.binary), spec.args...)
 		}
 	} else {
 		memR, memW, err := os.Pipe()
@@ -247,11 +249,11 @@ func (s *sandbox) run(ctx context.Context, spec runSpec) runResult {
 	return res
 }
 
-// limitArgs are prlimit's options for lim: address space, processes, file size, open files, CPU seconds, no
-// core files.
-func (s *sandbox) limitArgs(lim Limits, wall time.Duration) []string {
+// limitArgs are prlimit's options for lim: address space (guard, the heap guard's reservation, and
+// lim.Memory), processes, file size, open files, CPU seconds, no core files.
+func (s *sandbox) limitArgs(lim Limits, wall time.Duration, guard int64) []string {
 	return []string{
-		"--as=" + strconv.FormatInt(heapGuard+lim.Memory, 10),
+		"--as=" + strconv.FormatInt(guard+lim.Memory, 10),
 		"--nproc=" + strconv.Itoa(lim.Procs),
 		"--fsize=" + strconv.FormatInt(lim.Disk, 10),
 		"--nofile=256",
@@ -304,7 +306,7 @@ func (s *sandbox) bwrapArgs(spec runSpec, lim Limits, wall time.Duration, memFD 
 		a = append(a, "--setenv", k, v)
 	}
 	a = append(a, "--chdir", sandboxTmp, "--", s.prlimit)
-	a = append(a, s.limitArgs(lim, wall)...)
+	a = append(a, s.limitArgs(lim, wall, heapGuard)...)
 	a = append(a, "--")
 	if root {
 		uid := strconv.Itoa(sandboxUIDLow + rand.IntN(1<<28))
