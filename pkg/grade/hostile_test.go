@@ -66,7 +66,7 @@ func TestHostileSubmissions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer g.close()
+	t.Cleanup(g.close) // after the parallel subtests
 
 	// What the attacks aim at: the class's folder (another submission), the instructor's home, the host's /tmp,
 	// the checkout, the masters, a port on the host's loopback.
