@@ -3,116 +3,86 @@
 package main
 
 import (
-	"flag"
+	"cmp"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/ganbook/ganbook/pkg/backend"
-	"github.com/ganbook/ganbook/pkg/cgan"
-	"github.com/ganbook/ganbook/pkg/dcgan"
 	"github.com/ganbook/ganbook/pkg/eval"
-	"github.com/ganbook/ganbook/pkg/imagegan"
-	"github.com/ganbook/ganbook/pkg/infogan"
-	"github.com/ganbook/ganbook/pkg/stackgan"
-	"github.com/ganbook/ganbook/pkg/text2img"
+	"github.com/ganbook/ganbook/pkg/gan"
 )
 
-// evalReport is what `ganbook eval --json` prints for a GAN that draws images from noise, and for --reference.
+// evalReport is what `ganbook eval --reference --json` prints.
 type evalReport struct {
-	Run     string       `json:"run,omitempty"`
 	Dataset string       `json:"dataset"`
-	Step    int64        `json:"step,omitempty"`
-	Samples *eval.Scores `json:"samples,omitempty"`
 	Real    *eval.Scores `json:"real,omitempty"`
 	Noise   *eval.Scores `json:"noise,omitempty"`
-	// InfoGAN: the first categorical code as a classifier (infogan.Evaluate).
-	InfoGAN *infogan.CodeReport `json:"infogan,omitempty"`
-	// Conditional: a conditional GAN's samples, asked for each class in turn, as the classifier sees them.
-	Conditional *eval.ConditionalReport `json:"conditional,omitempty"`
 }
 
-// imageEvalReport is what `ganbook eval --run DIR --json` prints for a pix2pix or SRGAN run.
-type imageEvalReport struct {
-	Run string `json:"run"`
-	*imagegan.Report
-}
+const evalSynopsis = "eval --run DIR [--n N] [--seed S] [--json] [the family's flags: see `ganbook eval --run DIR -h`] | " +
+	"eval --reference [--dataset mnist|fashion] [--json]"
 
 func runEval(args []string, stdout io.Writer) error {
-	fs := newFlags("eval", "eval --run DIR [--n 10000] [--json] | eval --reference [--dataset mnist|fashion] [--json]", stdout)
+	// The run's family adds its own flags (--evaluator, --against): find the run first.
+	dir := peekFlags(args, "run")["run"]
+	var t *gan.Trainer
+	if dir != "" && gan.RunFamily(dir) != "" {
+		var closeRun func()
+		var err error
+		if t, closeRun, err = openRun(dir, stdout); err != nil {
+			return err
+		}
+		defer closeRun()
+	}
+	fs := newFlags("eval", evalSynopsis, stdout)
 	run := fs.String("run", "", "run directory to score")
 	reference := fs.Bool("reference", false, "score real test images and uniform noise instead of a run")
 	dataset := fs.String("dataset", "mnist", "dataset of --reference: mnist or fashion")
-	n := fs.Int("n", 10000, "number of samples (or real images) to score")
+	n := fs.Int("n", 0, "number of samples (or real images) to score (0: the family's default: 10000 images, or 1000 captions of a text-to-image run; --reference: 10000)")
 	seed := fs.Uint64("seed", 1, "seed of the noise")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	evaluator := fs.String("evaluator", "", "text2img, stackgan: the evaluation encoder run, trained apart from the run's (default pretrained/textenc-<dataset>-eval when it exists)")
-	against := fs.String("against", "", "stackgan: runs to measure beside --run with the same captions and noise (ablations), comma-separated")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	textN := 1000 // an encoder's queries, a text-to-image run's captions: --n when given, else 1,000
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "n" {
-			textN = *n
+	opts := gan.EvalOptions{Open: func(dir string) (*gan.Trainer, func(), error) { return openRun(dir, stdout) }}
+	if t != nil {
+		if b, ok := t.Config.Family.(gan.EvalFlagBinder); ok {
+			b.BindEvalFlags(fs, &opts)
 		}
-	})
-	if *against != "" && (*run == "" || isTextencRun(*run)) {
-		return fmt.Errorf("eval: --against compares StackGAN runs with the one of --run")
+	}
+	family := ""
+	if t != nil {
+		family = t.Config.FamilyName()
+	}
+	if err := parseFor(fs, args, family, dir); err != nil {
+		return err
 	}
 	if (*run == "") == !*reference {
 		return fmt.Errorf("eval: give either --run DIR or --reference")
 	}
-	if *n <= 1 || *n > 200_000 {
+	if *n != 0 && (*n <= 1 || *n > 200_000) {
 		return fmt.Errorf("eval: --n must be in 2..200000")
 	}
 	if *reference {
-		return evalReference(*dataset, *n, *seed, *asJSON, stdout)
+		return evalReference(*dataset, cmp.Or(*n, 10000), *seed, *asJSON, stdout)
 	}
 	if isTextencRun(*run) {
-		return evalTextenc(*run, textN, *asJSON, stdout)
+		return evalTextenc(*run, cmp.Or(*n, 1000), *asJSON, stdout)
 	}
-	t, closeRun, err := openRun(*run, stdout)
-	if err != nil {
+	if t == nil {
+		_, _, err := openRun(*run, stdout) // says what is wrong with the folder
 		return err
 	}
-	defer closeRun()
-	rep := evalReport{Run: *run}
-	var base *dcgan.Report
-	switch t.Config.Family.(type) {
-	case *imagegan.Config:
-		r, err := imagegan.Evaluate(t, *n)
-		if err != nil {
-			return err
-		}
-		return printImageEval(stdout, imageEvalReport{Run: *run, Report: r}, *asJSON)
-	case *text2img.Config:
-		return evalText2Img(t, *run, textN, *seed, *evaluator, *asJSON, stdout)
-	case *stackgan.Config:
-		var others []string
-		if *against != "" {
-			others = strings.Split(*against, ",")
-		}
-		return evalStackGAN(t, *run, others, textN, *seed, *evaluator, *asJSON, stdout)
-	case *infogan.Config:
-		r, err := infogan.Evaluate(t, *n, *seed)
-		if err != nil {
-			return err
-		}
-		base, rep.InfoGAN = &r.Report, r.Code
-	case *cgan.Config:
-		r, err := cgan.Evaluate(t, *n, *seed)
-		if err != nil {
-			return err
-		}
-		base, rep.Conditional = &r.Report, r.Conditional
-	default:
-		if base, err = dcgan.Evaluate(t, *n, *seed); err != nil {
-			return err
-		}
+	ev, ok := t.Config.Family.(gan.Evaluator)
+	if !ok {
+		return fmt.Errorf("eval: %s runs have no evaluation", t.Config.FamilyName())
 	}
-	rep.Dataset, rep.Step, rep.Samples = base.Dataset, base.Step, base.Samples
-	return printEval(stdout, rep, *asJSON)
+	opts.Run, opts.N, opts.Seed = *run, *n, *seed
+	rep, err := ev.Evaluate(t, opts)
+	if err != nil {
+		return fmt.Errorf("eval: %v", err)
+	}
+	if *asJSON {
+		return printJSON(stdout, rep)
+	}
+	return rep.WriteText(stdout)
 }
 
 // evalReference scores real test images and uniform noise.
@@ -140,53 +110,9 @@ func printEval(stdout io.Writer, rep evalReport, asJSON bool) error {
 	for _, s := range []struct {
 		name   string
 		scores *eval.Scores
-	}{{"samples", rep.Samples}, {"real test images", rep.Real}, {"uniform noise", rep.Noise}} {
-		if s.scores == nil {
-			continue
-		}
+	}{{"real test images", rep.Real}, {"uniform noise", rep.Noise}} {
 		fmt.Fprintf(stdout, "%s (%s, n=%d): classifier score %.2f, Fréchet distance %.2f, %d classes covered, histogram %v\n",
 			s.name, rep.Dataset, s.scores.N, s.scores.ClassifierScore, s.scores.FrechetDistance, s.scores.ClassesCovered, s.scores.ClassHistogram)
 	}
-	if r := rep.Conditional; r != nil {
-		fmt.Fprintf(stdout, "conditional accuracy (samples the classifier assigns to the requested label): %.2f%%\n", 100*r.Accuracy)
-		for k := range r.PerClassAccuracy {
-			name := fmt.Sprint(k)
-			if k < len(r.ClassNames) {
-				name = r.ClassNames[k]
-			}
-			fmt.Fprintf(stdout, "  %-12s accuracy %6.2f%%  Fréchet distance to its test images %7.1f\n", name, 100*r.PerClassAccuracy[k], r.PerClassFrechet[k])
-		}
-	}
-	if r := rep.InfoGAN; r != nil {
-		fmt.Fprintf(stdout, "categorical code as a classifier (best one-to-one mapping of code values to classes):\n"+
-			"  generated samples, classified by the evaluator: accuracy %.2f%% (code -> class %v)\n"+
-			"  real test images, code read by Q: accuracy %.2f%% of %d (code -> class %v)\n",
-			100*r.GeneratedAccuracy, r.GeneratedMapping, 100*r.RealAccuracy, r.RealN, r.RealMapping)
-	}
-	return nil
-}
-
-// runEvalImageGAN scores a pix2pix or SRGAN run against its baselines on the first n test images.
-// printImageEval prints a pix2pix or SRGAN run's scores next to its baselines.
-func printImageEval(stdout io.Writer, r imageEvalReport, asJSON bool) error {
-	if asJSON {
-		return printJSON(stdout, r)
-	}
-	rep := r.Report
-	task := rep.Task
-	if rep.Family == imagegan.FamilySRGAN {
-		task = fmt.Sprintf("x%d", rep.Scale)
-	}
-	fmt.Fprintf(stdout, "%s (%s) on %s, step %d, the first %d test images (PSNR and SSIM against the true images, on [0, 1] pixels):\n",
-		rep.Family, task, rep.Dataset, rep.Step, rep.N)
-	fmt.Fprintf(stdout, "  %-20s %9s %7s %20s\n", "", "PSNR (dB)", "SSIM", "classifier accuracy")
-	for _, s := range append([]imagegan.Scores{rep.Model}, rep.Baselines...) {
-		name := s.Name
-		if name != "model" {
-			name += " (baseline)"
-		}
-		fmt.Fprintf(stdout, "  %-20s %9.2f %7.3f %19.2f%%\n", name, s.PSNR, s.SSIM, 100*s.Accuracy)
-	}
-	fmt.Fprintf(stdout, "  %-20s %9s %7s %19.2f%%\n", "true images", "-", "-", 100*rep.TargetAccuracy)
 	return nil
 }

@@ -223,7 +223,7 @@ func TestBadInputs(t *testing.T) {
 		{append(append([]string{}, tinyTrain...), "--latent", "1000000000", "--out", filepath.Join(tmp, "x")), "latent_dim 1000000000"},
 		{append(append([]string{}, tinyTrain...), "--lr-g", "NaN", "--out", filepath.Join(tmp, "x")), "give a finite number"},
 		{append(append([]string{}, tinyTrain...), "--batch", "-3", "--out", filepath.Join(tmp, "x")), "must be positive"},
-		{append(append([]string{}, tinyTrain...), "--keep-every", "-2", "--out", filepath.Join(tmp, "x")), "--keep-every must be in 0..10⁹"},
+		{append(append([]string{}, tinyTrain...), "--keep-every", "-2", "--out", filepath.Join(tmp, "x")), "keep_every -2 must be in 0..10⁹"},
 		{[]string{"export", "--run", run, "--average-with", filepath.Join(tmp, "nothing"), "--out", filepath.Join(tmp, "avg")}, "--average-with " + filepath.Join(tmp, "nothing")},
 		{[]string{"export", "--run", run, "--average-with", unknown, "--out", filepath.Join(tmp, "avg")}, `family "stylegan" is not linked`},
 		{[]string{"sample", "--run", huge, "--out", png}, "latent_dim 1000000000"},

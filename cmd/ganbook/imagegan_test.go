@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ganbook/ganbook/pkg/data"
+	"github.com/ganbook/ganbook/pkg/imagegan"
 )
 
 // TestImageGANCommands runs train, resume, eval (table and JSON) and sample on tiny pix2pix and SRGAN runs.
@@ -40,8 +41,8 @@ func TestImageGANCommands(t *testing.T) {
 			t.Errorf("eval %s: %v\n%s", c.family, err, out)
 		}
 		out, err = ganbook(t, "eval", "--run", runDir, "--n", "20", "--json")
-		var rep imageEvalReport
-		if err != nil || json.Unmarshal([]byte(out), &rep) != nil || rep.Report == nil || rep.N != 20 || rep.Family != c.family || rep.Step != 3 {
+		var rep imagegan.Report
+		if err != nil || json.Unmarshal([]byte(out), &rep) != nil || rep.N != 20 || rep.Family != c.family || rep.Step != 3 {
 			t.Errorf("eval --json %s: %v\n%s", c.family, err, out)
 		}
 		png := filepath.Join(dir, c.family+".png")
@@ -63,8 +64,8 @@ func TestImageGANCommands(t *testing.T) {
 			t.Fatalf("export %s: %v", c.family, err)
 		}
 		again, err := ganbook(t, "eval", "--run", exported, "--n", "20", "--json")
-		var rep2 imageEvalReport
-		if err != nil || json.Unmarshal([]byte(again), &rep2) != nil || rep2.Report == nil || rep2.Model != rep.Model || rep2.Step != 3 {
+		var rep2 imagegan.Report
+		if err != nil || json.Unmarshal([]byte(again), &rep2) != nil || rep2.Model != rep.Model || rep2.Step != 3 {
 			t.Errorf("eval of the export of %s: %v\n%s\nthe run's: %s", c.family, err, again, out)
 		}
 	}

@@ -2,7 +2,7 @@
 
 // Command ganbook trains, samples, scores and benchmarks the GANs of the ganbook notebooks.
 //
-//	ganbook train FAMILY [flags]    train gan, dcgan, infogan, cgan, pix2pix, srgan, text2img, stackgan (or textenc, the classifier)
+//	ganbook train FAMILY [flags]    train a family of the registry (pkg/families), textenc or the classifier
 //	ganbook sample --run DIR ...    write samples as a PNG grid or an IDX file
 //	ganbook eval --run DIR [--json] score samples with the dataset's classifier
 //	ganbook backend                 print the compute backend GOMLX_BACKEND selects (default: pure Go)
@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/ganbook/ganbook/pkg/backend"
+	_ "github.com/ganbook/ganbook/pkg/families" // the registry: every family, which brings its own flags, set-up, eval and sampling
 	"github.com/ganbook/ganbook/pkg/gan"
 )
 
@@ -36,7 +37,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"train", "train gan, dcgan, infogan, cgan, pix2pix, srgan, text2img, stackgan, textenc or the scoring classifier: `ganbook train dcgan --steps 3000`", runTrain},
+		{"train", "train " + strings.Join(gan.Families(), ", ") + ", textenc or the scoring classifier: `ganbook train dcgan --steps 3000`", runTrain},
 		{"sample", "write samples of a run as a PNG grid or an IDX file", runSample},
 		{"eval", "score a run's samples (or real data and noise) with the dataset's classifier", runEval},
 		{"export", "copy what sampling and eval need of a run into a small run directory (pretrained/)", runExport},
@@ -97,6 +98,16 @@ func names() []string {
 	return out
 }
 
+// excerpt is s cut to 40 bytes at most (on a rune boundary), with "…" where it was cut: what an error echoes of
+// an argument it refuses.
+func excerpt(s string) string {
+	const n = 40
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
 // openRun opens a run directory of any family on the backend GOMLX_BACKEND selects, and warns on stdout when its
 // latest checkpoint was damaged and the previous one was loaded; call the returned function when done.
 func openRun(dir string, stdout io.Writer) (*gan.Trainer, func(), error) {
@@ -137,6 +148,20 @@ func newFlags(name, synopsis string, stdout io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseFor parses the flags of a command on a run of family (sample, eval): a flag the family does not have is
+// named as such.
+func parseFor(fs *flag.FlagSet, args []string, family, dir string) error {
+	err := parse(fs, args)
+	if err == nil || err == flag.ErrHelp || family == "" {
+		return err
+	}
+	if _, name, ok := strings.Cut(err.Error(), "flag provided but not defined: "); ok {
+		name, _, _ = strings.Cut(name, " ")
+		return fmt.Errorf("%s: %s is not a flag of %s runs (theirs: `ganbook %s --run %s -h`)", fs.Name(), excerpt(name), family, fs.Name(), dir)
+	}
+	return err
 }
 
 // parse parses flags, rejecting stray positional arguments.

@@ -68,7 +68,7 @@ func TestTextToImageCommands(t *testing.T) {
 	if _, err := ganbook(t, "sample", "--run", run, "--caption", "a red 7?", "--out", png); err == nil || !strings.Contains(err.Error(), "alphabet") {
 		t.Errorf("a caption outside the alphabet: %v", err)
 	}
-	if _, err := ganbook(t, "sample", "--run", "../../pretrained/cgan-mnist", "--caption", "a red 7", "--out", png); err == nil || !strings.Contains(err.Error(), "text-to-image run") {
+	if _, err := ganbook(t, "sample", "--run", "../../pretrained/cgan-mnist", "--caption", "a red 7", "--out", png); err == nil || !strings.Contains(err.Error(), "-caption is not a flag of cgan runs") {
 		t.Errorf("--caption on a cGAN: %v", err)
 	}
 	if out, err := ganbook(t, "eval", "--run", run, "--n", "20", "--evaluator", enc); err != nil || !strings.Contains(out, "mismatch AUC") || !strings.Contains(out, "R-precision") {

@@ -113,7 +113,7 @@ func TestTrainSampleExport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("eval: %v", err)
 	}
-	var rep evalReport
+	var rep dcgan.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Samples == nil || rep.Samples.N != 50 || rep.Step != 6 {
 		t.Fatalf("eval printed %q (%v), want the scores of 50 samples at step 6", out, err)
 	}

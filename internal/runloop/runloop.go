@@ -43,6 +43,16 @@ type Progress[M any] struct {
 	Checkpointed bool // a checkpoint was written at this step
 }
 
+// eta is how long the session has left at step, training at rate steps a second: until Total, or until the
+// Deadline when that comes first.
+func (l *Loop[M]) eta(step int64, rate float64, now time.Time) time.Duration {
+	left := time.Duration(float64(l.Total-step) / rate * float64(time.Second))
+	if !l.Deadline.IsZero() {
+		left = max(0, min(left, l.Deadline.Sub(now)))
+	}
+	return left
+}
+
 // Run trains until Total or until ctx is cancelled, then saves a checkpoint and the latest sample grid and
 // returns context.Cause(ctx) (nil when it reached Total). An error from Step returns at once, leaving the last checkpoint as it was (a diverging step
 // is never saved); an error from Save or Sample returns at once too.
@@ -78,8 +88,8 @@ func (l *Loop[M]) Run(ctx context.Context) error {
 		if logged && l.Progress != nil {
 			rate := float64(step-l.Start) / time.Since(sessionStart).Seconds()
 			*l.StepsPerSec = rate
-			l.Progress(Progress[M]{Step: step, Total: l.Total, StepsPerSec: rate,
-				ETA: time.Duration(float64(l.Total-step) / rate * float64(time.Second)), Last: entry, Checkpointed: checkpointed})
+			l.Progress(Progress[M]{Step: step, Total: l.Total, StepsPerSec: rate, ETA: l.eta(step, rate, time.Now()),
+				Last: entry, Checkpointed: checkpointed})
 		}
 		if step%l.SampleEvery == 0 {
 			if err := l.Sample(fmt.Sprintf("step-%07d.png", step)); err != nil {

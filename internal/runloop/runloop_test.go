@@ -138,3 +138,19 @@ func TestDeadline(t *testing.T) {
 		t.Errorf("past its deadline: step %d, saves %v, samples %v", f.step, f.saves, f.samples)
 	}
 }
+
+// TestETA: the time left is the steps' at the rate, but never past the time budget's deadline.
+func TestETA(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	l := Loop[float64]{Total: 1000}
+	if got := l.eta(400, 2, now); got != 300*time.Second {
+		t.Errorf("without a deadline: %v, want 5m0s (600 steps at 2 a second)", got)
+	}
+	l.Deadline = now.Add(90 * time.Second)
+	if got := l.eta(400, 2, now); got != 90*time.Second {
+		t.Errorf("with a deadline in 90 s: %v, want 1m30s", got)
+	}
+	if got := l.eta(400, 2, now.Add(time.Hour)); got != 0 {
+		t.Errorf("past the deadline: %v, want 0", got)
+	}
+}

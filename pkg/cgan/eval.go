@@ -3,6 +3,8 @@
 package cgan
 
 import (
+	"fmt"
+	"io"
 	"math"
 
 	"github.com/ganbook/ganbook/pkg/data"
@@ -97,4 +99,41 @@ func LabelVerdicts(t *gan.Trainer, set *data.Set, n int) (*LabelTable, error) {
 		}
 	}
 	return tab, nil
+}
+
+// Evaluate is ganbook eval's scoring of a conditional run: Evaluate's Report, with its provenance.
+func (c *Config) Evaluate(t *gan.Trainer, o gan.EvalOptions) (gan.Report, error) {
+	n := o.N
+	if n == 0 {
+		n = dcgan.DefaultEvalN
+	}
+	r, err := Evaluate(t, n, o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	r.Run, r.Provenance.Command = o.Run, dcgan.EvalCommand(o.Run, n, o.Seed)
+	return r, nil
+}
+
+// WriteText writes the samples' scores, the conditional accuracy and each class's.
+func (r *Report) WriteText(w io.Writer) error {
+	p := r.Provenance
+	r.Provenance = nil // the provenance last
+	defer func() { r.Provenance = p }()
+	if err := r.Report.WriteText(w); err != nil {
+		return err
+	}
+	c := r.Conditional
+	fmt.Fprintf(w, "conditional accuracy (samples the classifier assigns to the requested label): %.2f%%\n", 100*c.Accuracy)
+	for k := range c.PerClassAccuracy {
+		name := fmt.Sprint(k)
+		if k < len(c.ClassNames) {
+			name = c.ClassNames[k]
+		}
+		fmt.Fprintf(w, "  %-12s accuracy %6.2f%%  Fréchet distance to its test images %7.1f\n", name, 100*c.PerClassAccuracy[k], c.PerClassFrechet[k])
+	}
+	if p != nil {
+		fmt.Fprintln(w, p.Line())
+	}
+	return nil
 }

@@ -61,11 +61,8 @@ func (c *Config) Batch(scope *model.Scope, data gan.Data) gan.Batch {
 	return gan.Batch{Input: GeneratorInput(z, y, c.Classes), Real: data.Images, RealCond: data.Labels, FakeCond: y}
 }
 
-// Terms: none; the condition is all.
-func (c *Config) Terms(*model.Scope, gan.Batch, gan.Fake) []gan.Term { return nil }
-
 // Latent is n samples for the classes in turn (0, 1, ..., Classes-1, 0, ...).
-func (c *Config) Latent(n int, seed uint64) (gan.Latent, error) {
+func (c *Config) Latent(_ *gan.Config, n int, seed uint64) (gan.Latent, error) {
 	return c.LatentLabels(CycleLabels(n, c.Classes), seed)
 }
 

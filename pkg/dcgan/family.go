@@ -55,10 +55,7 @@ func (c *Config) Batch(scope *model.Scope, data gan.Data) gan.Batch {
 	return gan.Batch{Input: z, Real: data.Images}
 }
 
-// Terms: none.
-func (c *Config) Terms(*model.Scope, gan.Batch, gan.Fake) []gan.Term { return nil }
-
 // Latent is z ~ N(0, I) for n samples: gan.Noise(n, LatentDim, seed).
-func (c *Config) Latent(n int, seed uint64) (gan.Latent, error) {
+func (c *Config) Latent(_ *gan.Config, n int, seed uint64) (gan.Latent, error) {
 	return gan.Latent{Z: tensors.MustCopyFlatData[float32](gan.Noise(n, c.LatentDim, seed))}, nil
 }

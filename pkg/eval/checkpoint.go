@@ -193,10 +193,13 @@ func (c *Classifier) Digest() string { return c.digest }
 // Source is where the classifier was loaded from ("the embedded pkg/eval/weights/emoji", or a folder).
 func (c *Classifier) Source() string { return c.source }
 
-// DirDigest is the SHA-256 of the checkpoint files (checkpoint-*.bin, in name order) of a run folder: the
-// fingerprint of an evaluation encoder or any other judge kept as a run.
+// DirDigest is the SHA-256 of the checkpoint files (checkpoint-*.bin, in name order) of a run folder (in its
+// checkpoint/ folder, or in dir itself): the fingerprint of an evaluation encoder or any other judge kept as a run.
 func DirDigest(dir string) (string, error) {
-	bins, err := filepath.Glob(filepath.Join(dir, "checkpoint-*"+checkpoint.BinDataSuffix))
+	bins, err := filepath.Glob(filepath.Join(dir, "checkpoint", "checkpoint-*"+checkpoint.BinDataSuffix))
+	if err == nil && len(bins) == 0 {
+		bins, err = filepath.Glob(filepath.Join(dir, "checkpoint-*"+checkpoint.BinDataSuffix))
+	}
 	if err != nil || len(bins) == 0 {
 		return "", errors.Errorf("eval: no checkpoint-*.bin in %s", dir)
 	}

@@ -270,6 +270,10 @@ func (c *Classifier) ImageShape() (height, width, channels int) {
 	return c.shape.Height, c.shape.Width, c.shape.Channels
 }
 
+// Store holds the classifier's variables, under ScopeClassifier: for a network that reads the classifier frozen
+// (SRGAN's content loss), to copy from; it must not be changed.
+func (c *Classifier) Store() *model.Store { return c.store }
+
 // Classes is the number of classes the classifier tells apart.
 func (c *Classifier) Classes() int { return c.shape.Classes }
 

@@ -96,12 +96,8 @@ func ExportAverage(runs []*Trainer, runDir string) (Config, error) {
 // variable of G at its bias-corrected moving average (its own value without one), and G's other floating-point
 // variables (BatchNorm's statistics) as they are.
 func samplingWeights(t *Trainer) (map[string][]float32, error) {
-	correction, ema := 1.0, false
-	if pVar := t.Store.GetVariable("/" + ScopeGeneratorEMA + "/" + emaProductName); t.Config.GenEMA > 0 && pVar != nil {
-		if p := float64(tensors.ToScalar[float32](pVar.MustValue())); p < 1 {
-			correction, ema = 1/(1-p), true
-		}
-	}
+	correction, ema := emaCorrection(t.Store)
+	ema = ema && t.Config.GenEMA > 0
 	out := map[string][]float32{}
 	for v := range t.Store.Scope("/" + ScopeGenerator).IterVariables() {
 		if !v.Shape().DType.IsFloat() {

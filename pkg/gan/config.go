@@ -323,6 +323,12 @@ func ResumeConfig(stored, asked Config) (Config, []SettingChange, error) {
 			stored.FamilyName(), asked.FamilyName(), stored.FamilyName())
 	}
 	asked.Steps = max(asked.Steps, stored.Steps)
+	if asked.Upsample == nn.UpsampleTransposed { // the defaults, stored as none
+		asked.Upsample = ""
+	}
+	if asked.StepOrder == StepSimultaneous {
+		asked.StepOrder = ""
+	}
 	a, err := fields(asked)
 	if err != nil {
 		return stored, nil, err
@@ -381,15 +387,30 @@ func WriteConfig(path string, c Config) error {
 
 // ReadConfig reads and validates a config.json, of any registered family.
 func ReadConfig(path string) (Config, error) {
+	c, err := readConfig(path)
+	if err != nil {
+		return c, err
+	}
+	if err := c.Validate(); err != nil {
+		return c, errors.WithMessagef(err, "in %s", path)
+	}
+	return c, nil
+}
+
+// ReadStoredConfig reads the config.json of the run in dir as it is stored, without validating it: a resumed
+// run reads its flags over it, and Train validates the result once.
+func ReadStoredConfig(dir string) (Config, error) {
+	c, err := readConfig(filepath.Join(dir, ConfigFile))
+	return c, errors.WithMessage(err, "gan: --resume needs a run directory made by `ganbook train`")
+}
+
+func readConfig(path string) (Config, error) {
 	var c Config
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return c, errors.Wrapf(err, "gan: reading the run's config (is %s a ganbook run directory?)", path)
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
-		return c, errors.WithMessagef(err, "in %s", path)
-	}
-	if err := c.Validate(); err != nil {
 		return c, errors.WithMessagef(err, "in %s", path)
 	}
 	return c, nil

@@ -58,15 +58,14 @@ func (p *probe) Batch(scope *model.Scope, d Data) Batch {
 	if p.Wrong {
 		batch.WrongCond = Neg(Ones(g, shapes.Make(dt, b)))
 	}
+	batch.Terms = func(_ *model.Scope, fake Fake) []Term {
+		v := AddScalar(Square(ReduceAllMean(fake.Images)), 3)
+		return []Term{{Name: "t", Value: v, G: p.TermG, D: p.TermD}}
+	}
 	return batch
 }
 
-func (p *probe) Terms(_ *model.Scope, _ Batch, fake Fake) []Term {
-	v := AddScalar(Square(ReduceAllMean(fake.Images)), 3)
-	return []Term{{Name: "t", Value: v, G: p.TermG, D: p.TermD}}
-}
-
-func (p *probe) Latent(n int, seed uint64) (Latent, error) {
+func (p *probe) Latent(_ *Config, n int, seed uint64) (Latent, error) {
 	return Latent{Z: tensors.MustCopyFlatData[float32](Noise(n, 2, seed)), Labels: make([]int, n), LabelKind: "probes"}, nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads best with dot-imported ops.
-	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 )
 
@@ -83,15 +82,10 @@ func updateGeneratorEMA(store *model.Store, step *Node, decay float64) {
 // withGeneratorEMA builds fn with G's variables reading their bias-corrected moving averages (when there are
 // any), and restores them afterwards so the graph does not write the averages into the weights.
 func withGeneratorEMA(store *model.Store, g *Graph, decay float64, fn func() *Node) *Node {
-	pVar := store.GetVariable("/" + ScopeGeneratorEMA + "/" + emaProductName)
-	if decay <= 0 || pVar == nil {
+	correction, ok := emaCorrection(store)
+	if decay <= 0 || !ok {
 		return fn() // no average yet
 	}
-	p := float64(tensors.ToScalar[float32](pVar.MustValue()))
-	if p >= 1 {
-		return fn()
-	}
-	correction := 1 / (1 - p)
 	var restore []func()
 	for _, v := range generatorVariables(store) {
 		ema := store.GetVariable(emaPath(v.Path()))

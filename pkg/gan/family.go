@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -29,11 +30,11 @@ import (
 //	D(fake) = f.Discriminator(d, fake, b.FakeCond)
 //	D(wrong) = f.Discriminator(d, b.Real, b.WrongCond)  // only when b.WrongCond is set (GAN-CLS)
 //	L_D = loss_real(D(real)) + mean over the negatives of loss_fake(·) + Σ t.D·t.Value
-//	L_G = loss_G(D(fake)) + Σ t.G·t.Value               for t in f.Terms(scope, b, fake)
+//	L_G = loss_G(D(fake)) + Σ t.G·t.Value               for t in b.Terms(scope, fake)
 //
 // Worked example: the conditional GAN of pkg/cgan is, in full,
 //
-//	func (c *Config) Batch(scope *model.Scope, real gan.Real) gan.Batch {
+//	func (c *Config) Batch(scope *model.Scope, real gan.Data) gan.Batch {
 //		g := real.Images.Graph()
 //		z := scope.RandomNormal(g, shapes.Make(real.Images.DType(), real.Batch(), c.LatentDim))
 //		y := scope.RandomIntN(g, int32(c.Classes), shapes.Make(dtypes.Int32, real.Batch())) // the labels G is asked for
@@ -42,10 +43,24 @@ import (
 //
 // with Generator the DCGAN generator on [z, one-hot y], Discriminator the DCGAN discriminator that also reads
 // the label (as channels, or by projection), no Terms, and Latent the noise followed by the classes in turn.
+//
+// A family's own loss terms close over what its Batch drew, with its own types: InfoGAN's Batch returns
+//
+//	gan.Batch{Input: ..., Real: ..., Terms: func(scope *model.Scope, fake gan.Fake) []gan.Term {
+//		q := c.Info.QHead(..., fake.Features)
+//		return ... c.Info.Objective(q, codes) ... // codes: the Sample drawn above, an infogan.Sample
+//	}}
+//
+// so nothing downstream asserts an `any` back to what it was (TF-GAN's InfoGANModel is GANModel with the
+// structured inputs as typed fields, for the same reason).
+//
+// A Family's methods have no side effects: what a family needs of the run (its dataset, its loss) it reads from
+// the run's Config, passed where it is needed (Validate, Latent, HostInputs; Trainer.Config elsewhere).
 type Family interface {
 	// Name is the family as `ganbook train NAME` and config.json's "family" field spell it.
 	Name() string
 	// Validate reports the first bad setting of the family, given the run's core settings, with what to do.
+	// It changes nothing.
 	Validate(run *Config) error
 	// Shape is the width of G's input and the size of the images it makes.
 	Shape() Shape
@@ -56,13 +71,13 @@ type Family interface {
 	// without conditions): [B], or [B, ...] for a patch discriminator; and the features [B, F] its last layer
 	// reads (a Q head's trunk), or nil.
 	Discriminator(scope *model.Scope, x, cond *graph.Node) (out, features *graph.Node)
-	// Batch draws G's input for a training batch and says what D judges. scope is the root scope.
+	// Batch draws G's input for a training batch and says what D judges, and the family's own loss terms on
+	// it. scope is the root scope.
 	Batch(scope *model.Scope, data Data) Batch
-	// Terms are the family's own loss terms on a batch (nil for none). scope is the root scope.
-	Terms(scope *model.Scope, b Batch, fake Fake) []Term
 
-	// Latent draws G's inputs for n samples from seed: the run's sample grids, `ganbook sample` and eval.
-	Latent(n int, seed uint64) (Latent, error)
+	// Latent draws G's inputs for n samples of the run from seed: the run's sample grids, `ganbook sample` and
+	// eval.
+	Latent(run *Config, n int, seed uint64) (Latent, error)
 }
 
 // Shape is what a Family's generator reads and makes.
@@ -94,8 +109,9 @@ type Batch struct {
 	RealCond, FakeCond, WrongCond *graph.Node
 	// Adv weighs the adversarial losses of G and D; nil weighs both 1. SRGAN weighs G's by 1e-3, pix2pix halves D's.
 	Adv *AdvWeights
-	// Codes is the family's own record of what it drew (InfoGAN's codes), for its Terms.
-	Codes any
+	// Terms are the family's own loss terms on the generated batch (nil: none), called once D has judged it;
+	// scope is the root scope. It closes over what Batch drew (InfoGAN's codes), with their own types.
+	Terms func(scope *model.Scope, fake Fake) []Term
 }
 
 // AdvWeights are the weights of the adversarial losses in G's and D's losses.
@@ -134,10 +150,9 @@ type Latent struct {
 // The optional parts of a Family: the core uses them when the Family has them.
 type (
 	// HostInputs makes, on the host, graph inputs that a batch of real data needs (pix2pix's corrupted
-	// images): they reach Batch as Data.Inputs. keys are the batch's positions in the run's data order, so a
-	// resumed run makes the same inputs; seed is the run's.
+	// images, text2img's captions): they reach Batch as Data.Inputs, in order.
 	HostInputs interface {
-		HostInputs(images []float32, n int, keys []uint64, seed uint64) []*tensors.Tensor
+		HostInputs(run *Config, b HostBatch) []*tensors.Tensor
 	}
 	// Preparer puts into the store what the step reads but does not train (SRGAN's frozen classifier), before the
 	// first step is built.
@@ -160,6 +175,18 @@ type (
 		ExportKeepsD() bool
 	}
 )
+
+// HostBatch is what HostInputs knows of a batch of real data.
+type HostBatch struct {
+	Images []float32 // the batch's images, flat [N·H·W·C] in [-1, 1]
+	N      int       // its size
+	Set    *data.Set // the training data the batch comes from
+	Rows   []int     // the images' indices in Set, in batch order
+	// Keys are the images' places in the run's data order (batch·N + position): a draw keyed by them is the same
+	// in a resumed run. Seed is the run's.
+	Keys []uint64
+	Seed uint64
+}
 
 // registered is what RegisterFamily was told of a family.
 type registered struct {

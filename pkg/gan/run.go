@@ -40,6 +40,9 @@ type RunOptions struct {
 	// Budget, when positive, ends the session once it has trained this long (a checkpoint and the latest
 	// grid are saved as at the end; --resume goes on): a run's length on a slow machine follows a time budget.
 	Budget time.Duration
+	// Stored, with Resume, is the run's config.json as the caller read it (ReadStoredConfig), so that it is read
+	// once; nil reads it here.
+	Stored *Config
 }
 
 // KeptDir is where a run keeps its generator of step (Config.KeepEvery): a run folder of its own (config.json,
@@ -255,9 +258,11 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	var metrics Metrics
 	var changes []SettingChange
 	if opts.Resume {
-		stored, err := ReadConfig(filepath.Join(opts.Dir, ConfigFile))
-		if err != nil {
-			return nil, errors.WithMessage(err, "gan: --resume needs a run directory made by `ganbook train`")
+		var stored Config
+		if opts.Stored != nil {
+			stored = *opts.Stored
+		} else if stored, err = ReadStoredConfig(opts.Dir); err != nil {
+			return nil, err
 		}
 		if cfg.Family != nil {
 			if stored, changes, err = ResumeConfig(stored, cfg); err != nil {
@@ -279,7 +284,10 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	} else if HasCheckpoint(opts.Dir) {
 		return nil, errors.Errorf("gan: %s already holds a run: pass --resume to continue it, or choose another --out", opts.Dir)
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Validate(); err != nil { // once, on the config the run goes on with
+		if opts.Resume {
+			err = errors.WithMessagef(err, "in %s", filepath.Join(opts.Dir, ConfigFile))
+		}
 		return nil, err
 	}
 	set := opts.Set
@@ -289,7 +297,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 			return nil, err
 		}
 	}
-	t, err := NewTrainer(b, cfg, set)
+	t, err := newTrainer(b, cfg, set)
 	if err != nil {
 		return nil, err
 	}
@@ -305,19 +313,9 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 			c.Step = t.GlobalStep()
 			metrics.Changes = append(metrics.Changes, c)
 		}
-		for _, c := range changes {
-			if c.Setting != "learning_rate_g" && c.Setting != "learning_rate_d" {
-				continue
-			}
-			// The optimizers keep their learning rate in the checkpoint: drop it, so that the config's is used.
-			net := map[string]string{"learning_rate_g": ScopeGenerator, "learning_rate_d": ScopeDiscriminator}[c.Setting]
-			{
-				if v := t.Store.GetVariable("/" + net + "/optimizers/learning_rate"); v != nil {
-					if err := t.Store.DeleteVariable(v.Path()); err != nil {
-						return nil, errors.WithMessage(err, "gan: applying the new learning rate")
-					}
-				}
-			}
+		// The optimizers keep their learning rates in the checkpoint: set the config's (changed or not).
+		if err := t.SetLearningRates(cfg.LearningRateG, cfg.LearningRateD); err != nil {
+			return nil, err
 		}
 		metrics.History = runloop.TrimHistory(metrics.History, t.GlobalStep(), func(e MetricsEntry) int64 { return e.Step })
 	}
@@ -450,7 +448,7 @@ func (t *Trainer) Sample(n int, seed uint64) ([]float32, Latent, error) {
 	if n <= 0 {
 		return nil, Latent{}, errors.Errorf("gan: Sample needs n > 0, got %d", n)
 	}
-	lat, err := t.Config.Family.Latent(n, seed)
+	lat, err := t.Config.Family.Latent(&t.Config, n, seed)
 	if err != nil {
 		return nil, Latent{}, err
 	}

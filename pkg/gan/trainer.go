@@ -73,6 +73,11 @@ func NewTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	return newTrainer(b, cfg, set)
+}
+
+// newTrainer is NewTrainer for a config already validated.
+func newTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) {
 	t := &Trainer{Config: cfg, Backend: b, Store: model.NewStore()}
 	if err := t.Store.SetRNGStateFromSeed(cfg.Seed); err != nil {
 		return nil, errors.WithMessage(err, "gan: seeding the random numbers")
@@ -175,8 +180,11 @@ func (t *Trainer) stepGraph(kind stepKind, names *[]string) func(scope *model.Sc
 		if updateD && b.WrongCond != nil {
 			wrongOut, _ = disc(b.Real, b.WrongCond)
 		}
-		terms := fam.Terms(scope, b, Fake{Images: fake, Out: fakeOut, Features: fakeFeatures, Discriminate: disc,
-			GeneratorLoss: func(out *Node) *Node { return GeneratorLossFor(cfg.Loss, out) }})
+		var terms []Term
+		if b.Terms != nil {
+			terms = b.Terms(scope, Fake{Images: fake, Out: fakeOut, Features: fakeFeatures, Discriminate: disc,
+				GeneratorLoss: func(out *Node) *Node { return GeneratorLossFor(cfg.Loss, out) }})
+		}
 
 		// ---- The losses, both built before either update: both gradients at the same weights ----
 		zero := ScalarZero(g, fake.DType())
@@ -386,7 +394,9 @@ func (t *Trainer) run(kind stepKind, batch int64) (StepMetrics, error) {
 		for i := range keys {
 			keys[i] = uint64(batch)*uint64(n) + uint64(i)
 		}
-		for _, in := range h.HostInputs(tensors.MustCopyFlatData[float32](images), n, keys, uint64(t.Config.Seed)) {
+		hb := HostBatch{Images: tensors.MustCopyFlatData[float32](images), N: n, Set: t.sampler.Set,
+			Rows: t.sampler.Indices(batch), Keys: keys, Seed: uint64(t.Config.Seed)}
+		for _, in := range h.HostInputs(&t.Config, hb) {
 			defer in.MustFinalizeAll()
 			args = append(args, in)
 		}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/pkg/errors"
@@ -63,8 +62,7 @@ type Config struct {
 	InitStd      float64 `json:"init_std"`    // weights ~ N(0, InitStd): 0.02 (Isola et al. 2017, section 6.2)
 	Lowering     string  `json:"lowering"`    // convolutions: "" or "auto", "native", "patches" (pkg/nn)
 
-	dataset string                    // the run's, for the classifier and the sample grids (set by Validate)
-	samples func() (*data.Set, error) // the test split, loaded once
+	tests *testCache // the test split, loaded once: the sample grids' and Latent's images
 }
 
 // Widths is a list of layer widths; in JSON a number n is the list [n] (see Config.GenChannels).
@@ -192,7 +190,6 @@ func (c *Config) Validate(run *gan.Config) error {
 			return bad("layer widths must be in 1..4096, got gen_channels %v and disc_channels %v", gw, dw)
 		}
 	}
-	c.dataset = run.Dataset
 	return nil
 }
 

@@ -3,6 +3,8 @@
 package imagegan
 
 import (
+	"fmt"
+	"io"
 	"math"
 
 	"github.com/ganbook/ganbook/pkg/data"
@@ -21,6 +23,7 @@ type Scores struct {
 
 // Report is what Evaluate measures on the first N test images.
 type Report struct {
+	Run     string `json:"run,omitempty"`
 	Family  string `json:"family"`
 	Task    string `json:"task"`
 	Scale   int    `json:"scale,omitempty"`
@@ -35,6 +38,8 @@ type Report struct {
 	Baselines []Scores `json:"baselines"`
 	// TargetAccuracy is the classifier's accuracy on the true images: the ceiling for Accuracy.
 	TargetAccuracy float64 `json:"target_accuracy"`
+
+	Provenance *eval.Provenance `json:"provenance,omitempty"`
 }
 
 // Baseline names.
@@ -53,7 +58,7 @@ func Evaluate(t *gan.Trainer, n int) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	test, err := cfg.testSet()
+	test, err := cfg.testSet(t.Config.Dataset)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +121,49 @@ func evaluateOn(t *gan.Trainer, test *data.Set, n int) (*Report, error) {
 	if rep.TargetAccuracy, err = accuracy(clf, targets, labels, n); err != nil {
 		return nil, err
 	}
+	rep.Provenance = &eval.Provenance{N: n, Seed: EvalSeed, Reference: fmt.Sprintf("the first %d images of %s's test split", n, t.Config.Dataset),
+		Judges: []eval.Judge{eval.ClassifierJudge(clf, "accuracy")}}
 	return rep, nil
+}
+
+// DefaultEvalN is the number of test images `ganbook eval` scores a pix2pix or SRGAN run on.
+const DefaultEvalN = 10000
+
+// Evaluate is ganbook eval's scoring of a pix2pix or SRGAN run: Evaluate's Report on the first o.N test images.
+func (c *Config) Evaluate(t *gan.Trainer, o gan.EvalOptions) (gan.Report, error) {
+	n := o.N
+	if n == 0 {
+		n = DefaultEvalN
+	}
+	r, err := Evaluate(t, n)
+	if err != nil {
+		return nil, err
+	}
+	r.Run, r.Provenance.Command = o.Run, fmt.Sprintf("ganbook eval --run %s --n %d", o.Run, n)
+	return r, nil
+}
+
+// WriteText writes the model's scores next to its baselines'.
+func (r *Report) WriteText(w io.Writer) error {
+	task := r.Task
+	if r.Family == FamilySRGAN {
+		task = fmt.Sprintf("x%d", r.Scale)
+	}
+	fmt.Fprintf(w, "%s (%s) on %s, step %d, the first %d test images (PSNR and SSIM against the true images, on [0, 1] pixels):\n",
+		r.Family, task, r.Dataset, r.Step, r.N)
+	fmt.Fprintf(w, "  %-20s %9s %7s %20s\n", "", "PSNR (dB)", "SSIM", "classifier accuracy")
+	for _, s := range append([]Scores{r.Model}, r.Baselines...) {
+		name := s.Name
+		if name != "model" {
+			name += " (baseline)"
+		}
+		fmt.Fprintf(w, "  %-20s %9.2f %7.3f %19.2f%%\n", name, s.PSNR, s.SSIM, 100*s.Accuracy)
+	}
+	fmt.Fprintf(w, "  %-20s %9s %7s %19.2f%%\n", "true images", "-", "-", 100*r.TargetAccuracy)
+	if r.Provenance != nil {
+		fmt.Fprintln(w, r.Provenance.Line())
+	}
+	return nil
 }
 
 // ScoreImages measures n 28×28 images (flat, [-1, 1]) against the true ones: the mean PSNR (each image's

@@ -4,8 +4,6 @@ package imagegan
 
 import (
 	"image"
-	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/ganbook/ganbook/pkg/data"
@@ -14,7 +12,6 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // the plug-in reads best with dot-imported ops.
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 	"github.com/pkg/errors"
 )
 
@@ -32,9 +29,9 @@ func (c *Config) Shape() gan.Shape {
 
 // HostInputs makes G's inputs from a batch of real images (MakeInputs), keyed by their place in the run's data
 // order: [n, s, s, 1].
-func (c *Config) HostInputs(images []float32, n int, keys []uint64, seed uint64) []*tensors.Tensor {
+func (c *Config) HostInputs(_ *gan.Config, b gan.HostBatch) []*tensors.Tensor {
 	s := c.InputSize()
-	return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(c.MakeInputs(images, n, keys, seed), n, s, s, Channels)}
+	return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(c.MakeInputs(b.Images, b.N, b.Keys, b.Seed), b.N, s, s, Channels)}
 }
 
 // inputImage is G's flat input [B, s·s] as an image [B, s, s, 1].
@@ -53,10 +50,22 @@ func (c *Config) Discriminator(scope *model.Scope, x, cond *Node) (out, features
 	return Discriminator(scope, c, cond, x), nil
 }
 
-// Batch: G reads HostInputs' image; D judges the true images, paired with that input for pix2pix.
+// Batch: G reads HostInputs' image; D judges the true images, paired with that input for pix2pix. Its terms are
+// the reconstruction terms: pix2pix's λ·L1; srgan's content and pixel MSE. L1 and the pixel MSE are reported for
+// both.
 func (c *Config) Batch(_ *model.Scope, d gan.Data) gan.Batch {
 	in := d.Inputs[0] // [B, s, s, 1]
 	b := gan.Batch{Input: Reshape(in, d.Batch(), -1), Real: d.Images}
+	real := d.Images
+	b.Terms = func(scope *model.Scope, fake gan.Fake) []gan.Term {
+		l1, mse := L1Loss(fake.Images, real), PixelMSE(fake.Images, real)
+		if c.Family == FamilySRGAN {
+			content := ContentLoss(scope.In(eval.ScopeClassifier), fake.Images, real)
+			return []gan.Term{{Name: "content", Value: content, G: c.ContentWeight}, {Name: "mse", Value: mse, G: c.PixelWeight},
+				{Name: "l1", Value: l1}}
+		}
+		return []gan.Term{{Name: "l1", Value: l1, G: c.LambdaL1}, {Name: "mse", Value: mse}}
+	}
 	if c.Family == FamilySRGAN {
 		b.Adv = &gan.AdvWeights{G: c.AdvWeight, D: 1} // Ledig et al. 2017, eq. 3: 10⁻³·l_adv
 		return b
@@ -66,30 +75,34 @@ func (c *Config) Batch(_ *model.Scope, d gan.Data) gan.Batch {
 	return b
 }
 
-// Terms are the reconstruction terms: pix2pix's λ·L1; srgan's content and pixel MSE. L1 and the pixel MSE are
-// reported for both.
-func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Term {
-	l1, mse := L1Loss(fake.Images, b.Real), PixelMSE(fake.Images, b.Real)
-	if c.Family == FamilySRGAN {
-		content := ContentLoss(scope.In(eval.ScopeClassifier), fake.Images, b.Real)
-		return []gan.Term{{Name: "content", Value: content, G: c.ContentWeight}, {Name: "mse", Value: mse, G: c.PixelWeight},
-			{Name: "l1", Value: l1}}
-	}
-	return []gan.Term{{Name: "l1", Value: l1, G: c.LambdaL1}, {Name: "mse", Value: mse}}
+// testCache holds a dataset's test split once loaded.
+type testCache struct {
+	mu      sync.Mutex
+	dataset string
+	set     *data.Set
 }
 
-// testSet is the dataset's test split, loaded once: the sample grids' and Latent's images.
-func (c *Config) testSet() (*data.Set, error) {
-	if c.samples == nil {
-		dataset := c.dataset
-		c.samples = sync.OnceValues(func() (*data.Set, error) { return data.Load(dataset, "test") })
+// testSet is the test split of dataset, loaded once: the sample grids' and Latent's images.
+func (c *Config) testSet(dataset string) (*data.Set, error) {
+	if c.tests == nil {
+		c.tests = new(testCache)
 	}
-	return c.samples()
+	t := c.tests
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.set == nil || t.dataset != dataset {
+		set, err := data.Load(dataset, "test")
+		if err != nil {
+			return nil, err
+		}
+		t.set, t.dataset = set, dataset
+	}
+	return t.set, nil
 }
 
 // Latent is G's inputs made from the first n test images (TestInputs), their labels the digits they show.
-func (c *Config) Latent(n int, _ uint64) (gan.Latent, error) {
-	test, err := c.testSet()
+func (c *Config) Latent(run *gan.Config, n int, _ uint64) (gan.Latent, error) {
+	test, err := c.testSet(run.Dataset)
 	if err != nil {
 		return gan.Latent{}, err
 	}
@@ -107,7 +120,7 @@ func (c *Config) Latent(n int, _ uint64) (gan.Latent, error) {
 
 // Grid is the input | output | target triplets of the first SampleCount test images.
 func (c *Config) Grid(t *gan.Trainer, _ uint64) (image.Image, error) {
-	test, err := c.testSet()
+	test, err := c.testSet(t.Config.Dataset)
 	if err != nil {
 		return nil, err
 	}
@@ -136,10 +149,6 @@ const classifierProbe = "/" + eval.ScopeClassifier + "/conv1/" + "weights"
 // Prepare puts the committed classifier of the dataset (eval.LoadClassifier) into the store under
 // eval.ScopeClassifier, non-trainable, before the first srgan step builds the graph that reads it. A checkpoint
 // holds them too, so a resumed run finds them there.
-//
-// pkg/eval offers no way to copy a Classifier's variables into another store, so this goes through
-// Classifier.Save into a temporary folder and reads that checkpoint into a scratch store (whose global step, the
-// classifier's own, must not reach the Trainer's).
 func (c *Config) Prepare(t *gan.Trainer) error {
 	if c.Family != FamilySRGAN || t.Store.GetVariable(classifierProbe) != nil {
 		return nil
@@ -148,33 +157,8 @@ func (c *Config) Prepare(t *gan.Trainer) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "ganbook-classifier-")
-	if err != nil {
-		return errors.Wrap(err, "imagegan: a temporary folder for the classifier")
-	}
-	defer os.RemoveAll(tmp)
-	dir := filepath.Join(tmp, "weights")
-	if err := clf.Save(dir); err != nil {
-		return err
-	}
-	scratch := model.NewStore()
-	if _, err := checkpoint.Build(scratch).Dir(dir).Immediate().Done(); err != nil {
-		return errors.WithMessage(err, "imagegan: reading the classifier back")
-	}
-	for v := range scratch.Scope("/" + eval.ScopeClassifier).IterVariables() {
-		value, err := v.Value()
-		if err != nil {
-			return errors.WithMessagef(err, "imagegan: reading the classifier variable %s", v.Path())
-		}
-		clone, err := value.LocalClone()
-		if err != nil {
-			return errors.WithMessagef(err, "imagegan: copying the classifier variable %s", v.Path())
-		}
-		nv, err := t.Store.CreateVariable(v.Path(), clone)
-		if err != nil {
-			return errors.WithMessage(err, "imagegan: copying the classifier")
-		}
-		nv.SetTrainable(false)
+	if _, err := gan.CopyFrozen(t.Store, clf.Store(), gan.Import{From: "/" + eval.ScopeClassifier}); err != nil {
+		return errors.WithMessage(err, "imagegan: copying the classifier")
 	}
 	if t.Store.GetVariable(classifierProbe) == nil {
 		return errors.Errorf("imagegan: the %s classifier has no %s", t.Config.Dataset, classifierProbe)

@@ -3,6 +3,7 @@
 package imagegan
 
 import (
+	"flag"
 	"image"
 
 	"github.com/ganbook/ganbook/pkg/data"
@@ -96,9 +97,22 @@ func TripletGridOfTest(t *gan.Trainer, n int) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	test, err := c.testSet()
+	test, err := c.testSet(t.Config.Dataset)
 	if err != nil {
 		return nil, err
 	}
 	return TripletGrid(t, test, firstN(min(n, test.N)))
+}
+
+// BindSampleFlags adds nothing; the drawing is G's outputs for the first n test images and, as a picture, the
+// input | output | target triplets.
+func (c *Config) BindSampleFlags(*flag.FlagSet) gan.Draw {
+	return func(t *gan.Trainer, n int, seed uint64) (gan.Drawing, bool, error) {
+		images, lat, err := t.Sample(n, seed)
+		if err != nil {
+			return gan.Drawing{}, false, err
+		}
+		img, err := TripletGridOfTest(t, n)
+		return gan.Drawing{Images: images, N: n, Shape: c.Shape(), Latent: lat, Picture: img}, true, err
+	}
 }

@@ -5,6 +5,7 @@ package infogan
 import (
 	"fmt"
 	"image"
+	"io"
 
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/dcgan"
@@ -217,4 +218,37 @@ func TraversalGrid(t *gan.Trainer, traverse string, seed uint64) (image.Image, e
 		colLabels = viz.RangeLabels("", lo, hi, columns)
 	}
 	return viz.TraversalGrid(images, rows, columns, rowLabels, colLabels, viz.GridOptions{Pad: 2, Scale: 2})
+}
+
+// Evaluate is ganbook eval's scoring of an InfoGAN run: Evaluate's Report, with its provenance.
+func (c *Config) Evaluate(t *gan.Trainer, o gan.EvalOptions) (gan.Report, error) {
+	n := o.N
+	if n == 0 {
+		n = dcgan.DefaultEvalN
+	}
+	r, err := Evaluate(t, n, o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	r.Run, r.Provenance.Command = o.Run, dcgan.EvalCommand(o.Run, n, o.Seed)
+	return r, nil
+}
+
+// WriteText writes the samples' scores and the categorical code's accuracy.
+func (r *Report) WriteText(w io.Writer) error {
+	p := r.Provenance
+	r.Provenance = nil // the provenance last
+	defer func() { r.Provenance = p }()
+	if err := r.Report.WriteText(w); err != nil {
+		return err
+	}
+	c := r.Code
+	fmt.Fprintf(w, "categorical code as a classifier (best one-to-one mapping of code values to classes):\n"+
+		"  generated samples, classified by the evaluator: accuracy %.2f%% (code -> class %v)\n"+
+		"  real test images, code read by Q: accuracy %.2f%% of %d (code -> class %v)\n",
+		100*c.GeneratedAccuracy, c.GeneratedMapping, 100*c.RealAccuracy, c.RealN, c.RealMapping)
+	if p != nil {
+		fmt.Fprintln(w, p.Line())
+	}
+	return nil
 }

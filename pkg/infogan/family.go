@@ -49,32 +49,30 @@ func (c *Config) Discriminator(scope *model.Scope, x, cond *Node) (out, features
 	return dcgan.Discriminator(scope, &c.Config, x, nil)
 }
 
-// Batch draws z ~ N(0, I) and the codes from their priors.
+// Batch draws z ~ N(0, I) and the codes from their priors. Its terms are the information terms: Q reads the
+// codes back from D's features of the generated batch; G adds -λ·L_I to its loss, D adds Q's version of it (its
+// optimizer trains Q's head and the shared trunk). L_I ("info_bound", ≤ H(c)) and H(c) ("info_entropy") are
+// reported.
 func (c *Config) Batch(scope *model.Scope, data gan.Data) gan.Batch {
 	g, dtype, b := data.Images.Graph(), data.Images.DType(), data.Batch()
 	z := scope.RandomNormal(g, shapes.Make(dtype, b, c.LatentDim))
 	codes := c.Info.Draw(scope, g, dtype, b)
-	return gan.Batch{Input: Concatenate([]*Node{z, codes.Vector}, -1), Real: data.Images, Codes: codes}
-}
-
-// Terms are the information terms: Q reads the codes back from D's features of the generated batch; G adds
-// -λ·L_I to its loss, D adds Q's version of it (its optimizer trains Q's head and the shared trunk). L_I
-// ("info_bound", ≤ H(c)) and H(c) ("info_entropy") are reported.
-func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Term {
-	q := c.Info.QHead(scope.At(gan.ScopeDiscriminator).At(ScopeQ), fake.Features)
-	terms := c.Info.Objective(q, b.Codes.(Sample))
-	g := fake.Images.Graph()
-	return []gan.Term{
-		{Name: "info_bound", Value: terms.LowerBound},
-		{Name: "info_entropy", Value: Scalar(g, fake.Images.DType(), c.Info.Entropy())},
-		{Value: terms.Loss, G: 1},
-		{Value: terms.QLoss, D: 1},
+	terms := func(scope *model.Scope, fake gan.Fake) []gan.Term {
+		q := c.Info.QHead(scope.At(gan.ScopeDiscriminator).At(ScopeQ), fake.Features)
+		terms := c.Info.Objective(q, codes)
+		return []gan.Term{
+			{Name: "info_bound", Value: terms.LowerBound},
+			{Name: "info_entropy", Value: Scalar(g, fake.Images.DType(), c.Info.Entropy())},
+			{Value: terms.Loss, G: 1},
+			{Value: terms.QLoss, D: 1},
+		}
 	}
+	return gan.Batch{Input: Concatenate([]*Node{z, codes.Vector}, -1), Real: data.Images, Terms: terms}
 }
 
 // Latent draws the generator's input for n samples from seed: z ~ N(0, I) (gan.Noise(n, LatentDim, seed)),
 // then the codes from their priors; Labels are the first categorical code's values.
-func (c *Config) Latent(n int, seed uint64) (gan.Latent, error) {
+func (c *Config) Latent(_ *gan.Config, n int, seed uint64) (gan.Latent, error) {
 	z, cats := c.latent(n, seed)
 	lat := gan.Latent{Z: z, LabelKind: "codes"}
 	if len(cats) > 0 {

@@ -82,7 +82,7 @@ func TestInfoGANLatent(t *testing.T) {
 		t.Fatal(err)
 	}
 	width := c.Shape().Input
-	lat, err := c.Latent(50, 3)
+	lat, err := c.Latent(&cfg, 50, 3)
 	if err != nil || len(lat.Z) != 50*width || len(lat.Labels) != 50 || lat.LabelKind != "codes" {
 		t.Fatalf("Latent: %d numbers and %d codes (%v), want %d and 50", len(lat.Z), len(lat.Labels), err, 50*width)
 	}
@@ -198,7 +198,7 @@ func TestEvalBatches(t *testing.T) {
 		}
 	}
 	const m, k = gan.EvalBatch + 10, gan.EvalBatch + 3 // k: an item in the second batch
-	lat, err := c.Latent(m, 7)
+	lat, err := c.Latent(&cfg, m, 7)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,8 @@ type Config struct {
 	// Stage1Upsample is how the frozen Stage-I's G upsamples (its run's gan.Config.Upsample): this run's own
 	// Upsample is G1's, and the copied G0 must be rebuilt as it was trained.
 	Stage1Upsample string `json:"stage1_upsample,omitempty"`
+
+	refineSkip bool // --refine-skip, until SetUp makes the refiner
 }
 
 // Refiner is G1's sizes: the Stage-I image encoded to half its side (a 3×3 and a stride-2 4×4 convolution),

@@ -6,15 +6,17 @@ import (
 	"math"
 
 	"github.com/ganbook/ganbook/pkg/captions"
+	"github.com/ganbook/ganbook/pkg/eval"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/text2img"
 )
 
 // Report is what Evaluate measures of a StackGAN run.
 type Report struct {
-	Stage int   `json:"stage"`
-	Step  int64 `json:"step"`
-	Side  int   `json:"side"` // of the run's images
+	Run   string `json:"run,omitempty"`
+	Stage int    `json:"stage"`
+	Step  int64  `json:"step"`
+	Side  int    `json:"side"` // of the run's images
 	// Samples: the run's images, measured as text2img measures (attributes, R-precision, Fréchet distance,
 	// mismatch AUC, diversity) at the size the evaluators read (capmnist's and emoji's 32×32).
 	Samples *text2img.Report `json:"samples"`
@@ -31,6 +33,8 @@ type Report struct {
 	// either way (a blur lowers it, noise raises it); Stage1BicubicGap the same for the upsampled Stage-I.
 	SharpnessGap     float64 `json:"sharpness_gap"`
 	Stage1BicubicGap float64 `json:"stage1_bicubic_sharpness_gap,omitempty"`
+
+	Provenance *eval.Provenance `json:"provenance,omitempty"`
 }
 
 // Evaluate scores a StackGAN run on its dataset's test captions (text2img.EvaluateDrawer), and, for Stage-II,

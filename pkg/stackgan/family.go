@@ -98,12 +98,15 @@ func (c *Config) Discriminator(scope *model.Scope, x, cond *Node) (out, features
 	return c.DiscriminateText(scope, x, cond)
 }
 
-// codes is what Batch remembers for the KL and matching terms: G's noise, the right captions' embeddings and
-// (matching term) which captions do not describe which images.
-type codes struct{ noise, right, mismatch *Node }
-
 // Batch: G draws for each real image's caption; D reads the embeddings of the right and (GAN-CLS) wrong
 // captions, which text2img's HostInputs drew for the batch's images.
+//
+// Its terms: with CA, λ·KL(N(μ, σ²) ‖ N(0, I))/CondDim of this stage's augmentation in G's loss, reported as "kl"
+// (also at λ = 0, the ablation that shows what the term holds back). The KL is divided by c's size, as the
+// authors' code reduces it (a mean over the batch and the dimensions), so that their λ = 2 means what it meant
+// there: on the KL of the whole vector, λ = 2 outweighed the adversarial loss a hundredfold. With text2img's
+// matching term (text_match), the frozen image encoder also scores the stage's images (resized to the encoder's
+// side) against their captions.
 func (c *Config) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 	g, n := d.Images.Graph(), d.Batch()
 	right, wrong := d.Inputs[0], d.Inputs[1]
@@ -112,40 +115,30 @@ func (c *Config) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 	eRight := c.Embed(store, right)
 	b := gan.Batch{Input: Concatenate([]*Node{noise, ConvertDType(right, noise.DType())}, -1),
 		Real: d.Images, RealCond: eRight, FakeCond: eRight}
-	k := codes{noise: noise, right: eRight}
+	var mismatch *Node
 	if c.Match > 0 {
-		k.mismatch = ConvertDType(d.Inputs[3], noise.DType())
+		mismatch = ConvertDType(d.Inputs[3], noise.DType()) // which captions do not describe which images
 	}
-	b.Codes = k
 	if c.WrongText {
 		b.WrongCond = c.Embed(store, wrong)
 	}
-	return b
-}
-
-// Terms: with CA, λ·KL(N(μ, σ²) ‖ N(0, I))/CondDim of this stage's augmentation in G's loss, reported as "kl"
-// (also at λ = 0, the ablation that shows what the term holds back). The KL is divided by c's size, as the
-// authors' code reduces it (a mean over the batch and the dimensions), so that their λ = 2 means what it meant
-// there: on the KL of the whole vector, λ = 2 outweighed the adversarial loss a hundredfold.
-//
-// With text2img's matching term (text_match), the frozen image encoder also scores the stage's images (resized
-// to the encoder's side) against their captions.
-func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Term {
-	k := b.Codes.(codes)
-	var terms []gan.Term
-	if c.CA {
-		_, eps1, eps2, _ := c.split(k.noise)
-		eps := eps1
-		if c.Stage == 2 {
-			eps = eps2
+	b.Terms = func(scope *model.Scope, fake gan.Fake) []gan.Term {
+		var terms []gan.Term
+		if c.CA {
+			_, eps1, eps2, _ := c.split(noise)
+			eps := eps1
+			if c.Stage == 2 {
+				eps = eps2
+			}
+			_, mu, logSigma := c.condition(scope.Shared(gan.ScopeGenerator), eRight, eps)
+			terms = append(terms, gan.Term{Name: "kl", Value: DivScalar(KL(mu, logSigma), float64(c.CondDim)), G: c.KLWeight})
 		}
-		_, mu, logSigma := c.condition(scope.Shared(gan.ScopeGenerator), k.right, eps)
-		terms = append(terms, gan.Term{Name: "kl", Value: DivScalar(KL(mu, logSigma), float64(c.CondDim)), G: c.KLWeight})
+		if c.Match > 0 {
+			terms = append(terms, c.MatchTerm(scope.Store(), fake.Images, eRight, mismatch))
+		}
+		return terms
 	}
-	if c.Match > 0 {
-		terms = append(terms, c.MatchTerm(scope.Store(), fake.Images, k.right, k.mismatch))
-	}
-	return terms
+	return b
 }
 
 // Prepare copies, before the first step, the text encoder (Stage-I, from EncoderRun) or Stage-I's generator and
@@ -188,16 +181,6 @@ func CopyStage1(store *model.Store, dir string, want *Config) error {
 	if want != nil && (jsonOf(s1.Config.Config) != jsonOf(want.Config.Config) || s1.CondDim != want.CondDim || s1.CA != want.CA) {
 		return errors.Errorf("stackgan: the Stage-I run in %s has other sizes than the ones this Stage-II was made for", dir)
 	}
-	scratch := model.NewStore()
-	if _, err := gan.LoadCheckpoint(scratch, dir); err != nil {
-		return err
-	}
-	correction := 0.0
-	if p := scratch.GetVariable("/" + gan.ScopeGeneratorEMA + "/decay_product"); p != nil && cfg.GenEMA > 0 {
-		if v := float64(tensors.ToScalar[float32](p.MustValue())); v < 1 {
-			correction = 1 / (1 - v)
-		}
-	}
 	to := func(rel string) string {
 		if enc, ok := strings.CutPrefix(rel, text2img.ScopeEncoder+"/"); ok {
 			return text2img.EncoderPath + "/" + enc
@@ -207,19 +190,11 @@ func CopyStage1(store *model.Store, dir string, want *Config) error {
 		}
 		return stage1Path + "/" + rel
 	}
-	average := func(v *model.Variable) (*tensors.Tensor, error) {
-		rel := strings.TrimPrefix(v.Path(), "/"+gan.ScopeGenerator+"/")
-		ema := scratch.GetVariable("/" + gan.ScopeGeneratorEMA + "/" + rel)
-		if ema == nil || correction == 0 || strings.HasPrefix(rel, text2img.ScopeEncoder+"/") || strings.HasPrefix(rel, text2img.ScopeImageEncoder+"/") {
-			return v.Value()
-		}
-		avg := tensors.MustCopyFlatData[float32](ema.MustValue())
-		for i := range avg {
-			avg[i] *= float32(correction)
-		}
-		return tensors.FromFlatDataAndDimensions(avg, ema.Shape().Dimensions...), nil
+	// G's variables at its sampling weights, but for the encoders, frozen in Stage-I, which come as they are.
+	encoder := func(rel string) bool {
+		return strings.HasPrefix(rel, text2img.ScopeEncoder+"/") || strings.HasPrefix(rel, text2img.ScopeImageEncoder+"/")
 	}
-	n, err := text2img.CopyFrozen(store, scratch, "/"+gan.ScopeGenerator, to, average)
+	n, err := gan.ImportFrozen(store, dir, gan.Import{From: "/" + gan.ScopeGenerator, To: to, Averaged: cfg.GenEMA > 0, Plain: encoder})
 	if err != nil {
 		return errors.WithMessage(err, "stackgan: copying Stage-I")
 	}
@@ -230,8 +205,8 @@ func CopyStage1(store *model.Store, dir string, want *Config) error {
 }
 
 // Latent is n samples for the dataset's grid captions (text2img.GridCaptions), noise from seed.
-func (c *Config) Latent(n int, seed uint64) (gan.Latent, error) {
-	return c.LatentFor(text2img.GridCaptions(captions.Base(c.DatasetName()), n), seed)
+func (c *Config) Latent(run *gan.Config, n int, seed uint64) (gan.Latent, error) {
+	return c.LatentFor(text2img.GridCaptions(captions.Base(run.Dataset), n), seed)
 }
 
 // LatentFor is G's input for the captions, one sample each, the noise drawn with seed (gan.Noise); a bad caption
@@ -318,10 +293,10 @@ func Stage1Images(t *gan.Trainer, capts []string, seed uint64) ([]float32, error
 // Stage-II with each row's Stage-I images (pixels repeated to the same size) above it.
 func (c *Config) Grid(t *gan.Trainer, seed uint64) (image.Image, error) {
 	n, cols := 40, 10
-	if captions.Base(c.DatasetName()) != "capmnist" {
+	if captions.Base(t.Config.Dataset) != "capmnist" {
 		n, cols = 32, 8
 	}
-	capts := text2img.GridCaptions(captions.Base(c.DatasetName()), n)
+	capts := text2img.GridCaptions(captions.Base(t.Config.Dataset), n)
 	images, err := Sample(t, capts, seed)
 	if err != nil {
 		return nil, err

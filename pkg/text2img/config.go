@@ -38,8 +38,6 @@ type Config struct {
 	// captions that do not describe it, as real images do. D is unchanged and never sees it; the evaluator that
 	// measures R-precision is trained separately, so the figure is not the term's own. 0: off.
 	Match float64 `json:"text_match"`
-
-	dataset, loss string // the run's, set by Validate
 }
 
 // Networks are the DCGAN blocks at 32×32×3, at half the widths of Reed et al.'s 64×64 networks so that a step
@@ -110,12 +108,8 @@ func (c *Config) Validate(run *gan.Config) error {
 	if run.Loss == gan.LossWGANGP {
 		return errors.New("text2img: the gradient penalty is not defined for GAN-CLS's three pairs here: use ns, ls or hinge")
 	}
-	c.dataset, c.loss = run.Dataset, run.Loss
 	return nil
 }
-
-// DatasetName is the run's dataset, as Validate saw it.
-func (c *Config) DatasetName() string { return c.dataset }
 
 // TextFamily is a family built on this one's text settings (pkg/stackgan's stages): EmbedCaptions and Verdicts
 // work on its runs.

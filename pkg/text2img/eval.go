@@ -35,6 +35,7 @@ type Attributes struct {
 
 // Report is what Evaluate measures.
 type Report struct {
+	Run     string `json:"run,omitempty"`
 	Dataset string `json:"dataset"`
 	Step    int64  `json:"step"`
 	Samples int    `json:"samples"` // one per test caption
@@ -73,6 +74,8 @@ type Report struct {
 
 	// Judge is what ganbook's emoji judge says of the samples (emoji only).
 	Judge *EmojiJudge `json:"judge,omitempty"`
+
+	Provenance *eval.Provenance `json:"provenance,omitempty"`
 }
 
 // EmojiJudge is what pkg/eval's emoji category classifier (trained on the train split's emoji alone; the test

@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"image"
 	"math/rand/v2"
-	"path/filepath"
-	"slices"
-	"sync"
+	"strings"
 
 	"github.com/ganbook/ganbook/pkg/captions"
-	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/textenc"
 	"github.com/ganbook/ganbook/pkg/viz"
@@ -49,13 +46,12 @@ func (c *Config) Discriminator(scope *model.Scope, x, cond *Node) (out, features
 	return c.DiscriminateText(scope, x, cond)
 }
 
-// codes is what Batch remembers for the family's terms: the noise, a second noise for the mode-seeking term,
-// and the two embeddings GAN-INT walks between; with the matching term, which of the batch's captions do not
-// describe which images.
-type codes struct{ z, z2, right, other, mismatch *Node }
-
 // Batch: G draws for each real image's caption; D reads the embeddings of the right and (GAN-CLS) wrong
-// captions. The captions come from HostInputs.
+// captions. The captions come from HostInputs. Its terms are GAN-INT's G loss on β·φ(t₁) + (1−β)·φ(t₂), which D
+// never learns from (its D weight is 0), and the mode-seeking term: for the same captions and two noises z₁, z₂,
+// 1 / (mean|G(z₁,h) − G(z₂,h)| / mean|z₁ − z₂| + ε), large when G's images do not move with the noise (Mao et
+// al. 2019, eq. 3); and the text-matching term: DS-SJE's hinge of the frozen image encoder's embeddings of G's
+// images against the captions they were drawn for.
 func (c *Config) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 	g, n := d.Images.Graph(), d.Batch()
 	right, wrong, other := d.Inputs[0], d.Inputs[1], d.Inputs[2] // [B, MaxLen] int32 each
@@ -69,64 +65,55 @@ func (c *Config) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 	if c.WrongText {
 		b.WrongCond = c.Embed(store, wrong)
 	}
-	k := codes{z: z, right: eRight}
+	var eOther, z2, mismatch *Node
 	if c.Interp {
-		k.other = c.Embed(store, other)
+		eOther = c.Embed(store, other)
 	}
 	if c.ModeSeeking > 0 {
-		k.z2 = scope.RandomNormal(g, z.Shape())
+		z2 = scope.RandomNormal(g, z.Shape())
 	}
 	if c.Match > 0 {
-		k.mismatch = ConvertDType(d.Inputs[3], z.DType())
+		mismatch = ConvertDType(d.Inputs[3], z.DType()) // which of the batch's captions do not describe which images
 	}
-	b.Codes = k
+	b.Terms = func(scope *model.Scope, fake gan.Fake) []gan.Term {
+		var terms []gan.Term
+		if c.Interp {
+			mix := Add(MulScalar(eRight, c.Beta), MulScalar(eOther, 1-c.Beta))
+			fakeMix := c.Generate(scope.Shared(gan.ScopeGenerator), z, mix)
+			out, _ := fake.Discriminate(fakeMix, mix)
+			terms = append(terms, gan.Term{Name: "g_int", Value: fake.GeneratorLoss(out), G: 1})
+		}
+		if c.ModeSeeking > 0 {
+			again := c.Generate(scope.Shared(gan.ScopeGenerator), z2, eRight)
+			ratio := Div(ReduceAllMean(Abs(Sub(fake.Images, again))), ReduceAllMean(Abs(Sub(z, z2))))
+			terms = append(terms, gan.Term{Name: "mode_seeking", Value: Reciprocal(AddScalar(ratio, 1e-5)), G: c.ModeSeeking})
+		}
+		if c.Match > 0 {
+			terms = append(terms, c.MatchTerm(scope.Store(), fake.Images, eRight, mismatch))
+		}
+		return terms
+	}
 	return b
-}
-
-// Terms: GAN-INT's G loss on β·φ(t₁) + (1−β)·φ(t₂), which D never learns from (its D weight is 0), and the
-// mode-seeking term: for the same captions and two noises z₁, z₂, 1 / (mean|G(z₁,h) − G(z₂,h)| / mean|z₁ − z₂| + ε),
-// large when G's images do not move with the noise (Mao et al. 2019, eq. 3); and the text-matching term:
-// DS-SJE's hinge of the frozen image encoder's embeddings of G's images against the captions they were drawn for.
-func (c *Config) Terms(scope *model.Scope, b gan.Batch, fake gan.Fake) []gan.Term {
-	k := b.Codes.(codes)
-	var terms []gan.Term
-	if c.Interp {
-		mix := Add(MulScalar(k.right, c.Beta), MulScalar(k.other, 1-c.Beta))
-		fakeMix := c.Generate(scope.Shared(gan.ScopeGenerator), k.z, mix)
-		out, _ := fake.Discriminate(fakeMix, mix)
-		terms = append(terms, gan.Term{Name: "g_int", Value: fake.GeneratorLoss(out), G: 1})
-	}
-	if c.ModeSeeking > 0 {
-		other := c.Generate(scope.Shared(gan.ScopeGenerator), k.z2, k.right)
-		ratio := Div(ReduceAllMean(Abs(Sub(fake.Images, other))), ReduceAllMean(Abs(Sub(k.z, k.z2))))
-		terms = append(terms, gan.Term{Name: "mode_seeking", Value: Reciprocal(AddScalar(ratio, 1e-5)), G: c.ModeSeeking})
-	}
-	if c.Match > 0 {
-		terms = append(terms, c.MatchTerm(scope.Store(), fake.Images, k.right, k.mismatch))
-	}
-	return terms
 }
 
 // HostInputs draws, for each real image of the batch, one of its captions, a wrong caption (of an image it does
 // not match: another digit or colour) and another caption for GAN-INT, as codes [n, MaxLen] each; with the
-// matching term, also mismatch [n, n] (1 where image j's caption does not describe image i). The images
-// are found from their place in the run's data order (the core's data.Sampler over the train split), and the
-// draws depend only on the seed and that place, so a resumed run draws the same.
-func (c *Config) HostInputs(images []float32, n int, keys []uint64, seed uint64) []*tensors.Tensor {
-	set, err := c.trainSet()
+// matching term, also mismatch [n, n] (1 where image j's caption does not describe image i). The images are the
+// batch's rows of the run's captioned train split, and the draws depend only on the seed and the images' places
+// in the data order (the keys), so a resumed run draws the same.
+func (c *Config) HostInputs(run *gan.Config, b gan.HostBatch) []*tensors.Tensor {
+	set, err := captions.Open(run.Dataset, "train")
 	if err != nil {
 		exceptions.Panicf("%v", err)
 	}
-	idx := c.indices(set, n, keys, seed)
-	size := c.Shape().Height * c.Width * c.Channels
-	if len(images) < size || !slices.Equal(set.Images().ImagesFloat(idx[:1]), images[:size]) {
-		exceptions.Panicf("text2img: the batch is not the train split's images in the data order the captions follow")
+	if set.Images().N != b.Set.N {
+		exceptions.Panicf("text2img: the batch does not come from %s's train split, whose captions the run reads", run.Dataset)
 	}
-	l := c.Encoder.MaxLen
+	l, n, idx := c.Encoder.MaxLen, b.N, b.Rows
 	right, wrong, other := make([]string, n), make([]string, n), make([]string, n)
 	m := set.Images().N
-	for i, key := range keys {
-		rng := rand.New(rand.NewPCG(seed, key^0x74657874))
+	for i, key := range b.Keys {
+		rng := rand.New(rand.NewPCG(b.Seed, key^0x74657874))
 		right[i] = set.Caption(idx[i], rng.IntN(textenc.Variants))
 		j := rng.IntN(m)
 		for tries := 0; !(set.Mismatch(idx[i], j) && set.Mismatch(j, idx[i])) && tries < 1000; tries++ {
@@ -139,7 +126,7 @@ func (c *Config) HostInputs(images []float32, n int, keys []uint64, seed uint64)
 	for k, capts := range [][]string{right, wrong, other} {
 		flat, err := textenc.EncodeAll(capts, l)
 		if err != nil {
-			exceptions.Panicf("text2img: a %s caption: %v", c.dataset, err)
+			exceptions.Panicf("text2img: a %s caption: %v", run.Dataset, err)
 		}
 		out[k] = tensors.FromFlatDataAndDimensions(flat, n, l)
 	}
@@ -157,41 +144,6 @@ func (c *Config) HostInputs(images []float32, n int, keys []uint64, seed uint64)
 	return out
 }
 
-var (
-	samplersMu sync.Mutex
-	samplers   = map[[3]uint64]*data.Sampler{}
-)
-
-// indices are the train split's images at keys, which are places in the run's data order: batch key/n of the
-// core's sampler (batch size n, the run's seed), position key%n.
-func (c *Config) indices(set captions.Captioned, n int, keys []uint64, seed uint64) []int {
-	samplersMu.Lock()
-	defer samplersMu.Unlock()
-	id := [3]uint64{uint64(n), seed, uint64(set.Images().N)}
-	s, ok := samplers[id]
-	if !ok {
-		s = &data.Sampler{Set: set.Images(), BatchSize: n, Seed: seed}
-		samplers[id] = s
-	}
-	idx := make([]int, len(keys))
-	var batch []int
-	var at uint64 = ^uint64(0)
-	for i, k := range keys {
-		if b := k / uint64(n); b != at {
-			batch, at = s.Indices(int64(b)), b
-		}
-		idx[i] = batch[k%uint64(n)]
-	}
-	return idx
-}
-
-func (c *Config) trainSet() (captions.Captioned, error) {
-	if c.dataset == "" {
-		return nil, errors.New("text2img: the config was not validated (gan.Config.Validate): its dataset is unknown")
-	}
-	return captions.Open(c.dataset, "train")
-}
-
 // Prepare copies the encoder of EncoderRun into G's scope, frozen, before the first step (a resumed run finds
 // it in its checkpoint and reads nothing else). Its sizes must be the config's.
 func (c *Config) Prepare(t *gan.Trainer) error {
@@ -199,8 +151,9 @@ func (c *Config) Prepare(t *gan.Trainer) error {
 		return nil
 	}
 	if c.EncoderRun == "" {
-		return errors.New("text2img: the run names no text encoder: train one with `ganbook train textenc --dataset " + c.dataset +
-			" --out runs/textenc-" + c.dataset + "` and pass --encoder runs/textenc-" + c.dataset)
+		ds := t.Config.Dataset
+		return errors.New("text2img: the run names no text encoder: train one with `ganbook train textenc --dataset " + ds +
+			" --out runs/textenc-" + ds + "` and pass --encoder runs/textenc-" + ds)
 	}
 	enc, err := textenc.ReadConfig(c.EncoderRun)
 	if err != nil {
@@ -241,55 +194,21 @@ var (
 	imageScope = encoderScope{textenc.ScopeImage, ImageEncoderPath, "image encoder"}
 )
 
-// copyFromEncoderRun loads the checkpoint of the encoder run in dir once and copies each scope, frozen.
+// copyFromEncoderRun copies each scope of the encoder run in dir, frozen, from one read of its checkpoint.
 func copyFromEncoderRun(store *model.Store, dir string, scopes ...encoderScope) error {
-	scratch := model.NewStore()
-	if _, err := gan.LoadCheckpoint(scratch, dir); err != nil {
-		return err
+	imports := make([]gan.Import, len(scopes))
+	var what []string
+	for i, sc := range scopes {
+		imports[i] = gan.Import{From: "/" + sc.from, To: func(rel string) string { return sc.to + "/" + rel }}
+		what = append(what, sc.what)
 	}
-	for _, sc := range scopes {
-		n, err := CopyFrozen(store, scratch, "/"+sc.from, func(rel string) string { return sc.to + "/" + rel }, nil)
-		if err != nil {
-			return errors.WithMessage(err, "text2img: copying the "+sc.what)
-		}
-		if n == 0 {
-			return errors.Errorf("text2img: the checkpoint in %s holds no %s", dir, sc.what)
-		}
-	}
-	return nil
-}
-
-// CopyFrozen copies every variable of scratch under the scope from into store, at to(its path below from), not
-// trainable, and returns how many it copied; value, when not nil, gives the value to copy in place of the
-// variable's own (pkg/stackgan: a weight average).
-func CopyFrozen(store, scratch *model.Store, from string, to func(rel string) string, value func(v *model.Variable) (*tensors.Tensor, error)) (int, error) {
-	n := 0
-	for v := range scratch.Scope(from).IterVariables() {
-		val, err := v.Value()
-		if value != nil && err == nil {
-			val, err = value(v)
-		}
-		if err != nil {
-			return n, errors.WithMessagef(err, "reading %s", v.Path())
-		}
-		clone, err := val.LocalClone()
-		if err != nil {
-			return n, err
-		}
-		rel, _ := filepath.Rel(from, v.Path())
-		nv, err := store.CreateVariable(to(filepath.ToSlash(rel)), clone)
-		if err != nil {
-			return n, err
-		}
-		nv.SetTrainable(false)
-		n++
-	}
-	return n, nil
+	_, err := gan.ImportFrozen(store, dir, imports...)
+	return errors.WithMessagef(err, "text2img: copying the %s", strings.Join(what, " and the "))
 }
 
 // Latent is n samples for the dataset's grid captions (GridCaptions), noise from seed.
-func (c *Config) Latent(n int, seed uint64) (gan.Latent, error) {
-	return c.LatentFor(GridCaptions(c.dataset, n), seed)
+func (c *Config) Latent(run *gan.Config, n int, seed uint64) (gan.Latent, error) {
+	return c.LatentFor(GridCaptions(run.Dataset, n), seed)
 }
 
 // LatentFor is G's input for the captions, one sample each, noise drawn with seed (gan.Noise). Bad text gets
@@ -353,10 +272,10 @@ func Sample(t *gan.Trainer, capts []string, seed uint64) ([]float32, error) {
 // Grid is 80 samples: the ten digits along each row, a colour per row (capmnist); 64 test captions for emoji.
 func (c *Config) Grid(t *gan.Trainer, seed uint64) (image.Image, error) {
 	n, cols := 80, 10
-	if c.dataset != "capmnist" {
+	if t.Config.Dataset != "capmnist" {
 		n, cols = 64, 8
 	}
-	images, err := Sample(t, GridCaptions(c.dataset, n), seed)
+	images, err := Sample(t, GridCaptions(t.Config.Dataset, n), seed)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/ganbook/ganbook/internal/testenv"
 	"github.com/ganbook/ganbook/pkg/backend"
 	"github.com/ganbook/ganbook/pkg/captions"
+	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/textenc"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graphs in tests read as in the package.
@@ -114,10 +115,11 @@ func TestHostInputs(t *testing.T) {
 		for i := range keys {
 			keys[i] = batch*n + uint64(i)
 		}
-		idx := c.indices(set, n, keys, 1)
-		images := set.Images().ImagesFloat(idx)
-		ins := c.HostInputs(images, n, keys, 1)
-		again := c.HostInputs(images, n, keys, 1)
+		sampler := &data.Sampler{Set: set.Images(), BatchSize: n, Seed: 1}
+		idx := sampler.Indices(int64(batch))
+		hb := gan.HostBatch{Images: set.Images().ImagesFloat(idx), N: n, Set: set.Images(), Rows: idx, Keys: keys, Seed: 1}
+		ins := c.HostInputs(&cfg, hb)
+		again := c.HostInputs(&cfg, hb)
 		l := c.Encoder.MaxLen
 		right, wrong := tensors.MustCopyFlatData[int32](ins[0]), tensors.MustCopyFlatData[int32](ins[1])
 		for i := range n {
@@ -137,18 +139,19 @@ func TestHostInputs(t *testing.T) {
 			}
 		}
 	}
-	// Images not in the data order the keys say: refused, not silently mis-captioned.
+	// A batch from another dataset than the run's: refused, not silently mis-captioned.
 	keys := make([]uint64, n)
 	for i := range keys {
 		keys[i] = uint64(i)
 	}
 	func() {
 		defer func() {
-			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "data order") {
-				t.Errorf("HostInputs on the wrong images: %v, want a panic about the data order", r)
+			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "train split") {
+				t.Errorf("HostInputs on other images: %v, want a panic naming the train split", r)
 			}
 		}()
-		c.HostInputs(make([]float32, n*32*32*3), n, keys, 1)
+		other := &data.Set{N: 7}
+		c.HostInputs(&cfg, gan.HostBatch{Images: make([]float32, n*32*32*3), N: n, Set: other, Rows: make([]int, n), Keys: keys, Seed: 1})
 	}()
 }
 
@@ -334,8 +337,8 @@ func TestTextMatch(t *testing.T) {
 	for i := range keys {
 		keys[i] = 5*n + uint64(i)
 	}
-	idx := c.indices(set, n, keys, 1)
-	ins := c.HostInputs(set.Images().ImagesFloat(idx), n, keys, 1)
+	idx := (&data.Sampler{Set: set.Images(), BatchSize: n, Seed: 1}).Indices(5)
+	ins := c.HostInputs(&cfg, gan.HostBatch{Images: set.Images().ImagesFloat(idx), N: n, Set: set.Images(), Rows: idx, Keys: keys, Seed: 1})
 	if len(ins) != 4 {
 		t.Fatalf("HostInputs with text_match: %d inputs, want 4", len(ins))
 	}

@@ -38,22 +38,32 @@ func Encode(caption string, maxLen int) ([]int32, error) {
 		return nil, errors.New("textenc: the caption is empty: write a few words, e.g. \"a thick red seven\"")
 	}
 	if !utf8.ValidString(caption) {
-		return nil, errors.Errorf("textenc: the caption %q is not valid UTF-8 text", caption)
+		return nil, errors.Errorf("textenc: the caption %q is not valid UTF-8 text", excerpt(caption))
 	}
 	if n := utf8.RuneCountInString(caption); n > maxLen {
-		return nil, errors.Errorf("textenc: the caption %q has %d characters; the encoder reads at most %d: shorten it", caption, n, maxLen)
+		return nil, errors.Errorf("textenc: the caption %q has %d characters; the encoder reads at most %d: shorten it", excerpt(caption), n, maxLen)
 	}
 	codes := make([]int32, maxLen)
 	pos := 0
 	for _, r := range caption {
 		if r >= 128 || codeOf[r] < 0 {
 			return nil, errors.Errorf("textenc: the caption %q has %q at character %d, which is not in the encoder's alphabet (%s): "+
-				"use lower-case letters, digits, spaces and , . - ' :", caption, r, pos+1, "a-z 0-9")
+				"use lower-case letters, digits, spaces and , . - ' :", excerpt(caption), r, pos+1, "a-z 0-9")
 		}
 		codes[pos] = codeOf[r]
 		pos++
 	}
 	return codes, nil
+}
+
+// excerpt is at most the first 60 bytes of a caption (cut on a character), with "…" where it was cut: what an
+// error quotes of a caption it refuses (an 8 MB caption is not echoed whole).
+func excerpt(caption string) string {
+	const n = 60
+	if len(caption) <= n {
+		return caption
+	}
+	return strings.ToValidUTF8(caption[:n], "") + "…"
 }
 
 // EncodeAll encodes captions into one flat [len(captions)·maxLen] slice, naming the line of the first bad one.

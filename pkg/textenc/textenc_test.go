@@ -38,6 +38,11 @@ func TestEncode(t *testing.T) {
 	if _, err := EncodeAll([]string{"red 1", "red !"}, 40); err == nil || !strings.Contains(err.Error(), "caption 2") {
 		t.Errorf("EncodeAll names the bad caption: %v", err)
 	}
+	// An 8 MB caption is refused with a short excerpt of it, not echoed whole.
+	huge := strings.Repeat("a red seven ", 700_000)
+	if _, err := Encode(huge, 40); err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), "8400000 characters") {
+		t.Errorf("Encode of an 8 MB caption: an error of %d bytes: %.200v", len(err.Error()), err)
+	}
 }
 
 func run[F model.ExecGraphFn](t *testing.T, fn F, args ...any) []*tensors.Tensor {

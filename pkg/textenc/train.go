@@ -359,3 +359,15 @@ func Export(e *Encoder, runDir, dir string) error {
 	}
 	return nil
 }
+
+// IsRun reports whether dir holds a text encoder run (its config.json says kind "textenc").
+func IsRun(dir string) bool {
+	raw, err := os.ReadFile(filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return false
+	}
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	return json.Unmarshal(raw, &head) == nil && head.Kind == Kind
+}
