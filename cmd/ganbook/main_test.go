@@ -4,6 +4,9 @@ package main
 
 import (
 	"bytes"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,5 +53,44 @@ func TestHelp(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "dataset: mnist or fashion") {
 		t.Errorf("data -h printed %q, want the flags and their help", out.String())
+	}
+}
+
+// TestImportsNoFamily: the command knows the families only through the registry (pkg/families): none of its
+// non-test files imports a package that pkg/families links in, so adding a family is its package plus one line
+// there.
+func TestImportsNoFamily(t *testing.T) {
+	fset := token.NewFileSet()
+	reg, err := parser.ParseFile(fset, "../../pkg/families/families.go", nil, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	families := map[string]bool{}
+	for _, im := range reg.Imports {
+		families[strings.Trim(im.Path.Value, `"`)] = true
+	}
+	if len(families) < 6 {
+		t.Fatalf("pkg/families links %d packages, want the 6 family packages", len(families))
+	}
+	files, _ := filepath.Glob("*.go")
+	registry := false
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		ast, err := parser.ParseFile(fset, f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, im := range ast.Imports {
+			path := strings.Trim(im.Path.Value, `"`)
+			if families[path] {
+				t.Errorf("%s imports the family package %s: reach it through pkg/gan's interfaces", f, path)
+			}
+			registry = registry || path == "github.com/ganbook/ganbook/pkg/families"
+		}
+	}
+	if !registry {
+		t.Error("the command does not import the registry, pkg/families")
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/ganbook/ganbook/pkg/cgan"
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/dcgan"
+	_ "github.com/ganbook/ganbook/pkg/families"
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/imagegan"
 	"github.com/ganbook/ganbook/pkg/infogan"
@@ -42,7 +43,10 @@ func families() map[string]gan.Config {
 		}
 	}
 	out := map[string]gan.Config{}
-	for _, name := range []string{dcgan.ModelMLP, dcgan.ModelDCGAN, infogan.Name, cgan.Name, imagegan.FamilyPix2Pix, imagegan.FamilySRGAN, text2img.Name} {
+	for _, name := range gan.Families() { // every family of the registry (pkg/families)
+		if name == stackgan.Name {
+			continue // its two stages, below
+		}
 		cfg, err := gan.DefaultFor(name)
 		if err != nil {
 			panic(err)
@@ -65,6 +69,8 @@ func families() map[string]gan.Config {
 			if err := f.UseEncoder(encoderDir()); err != nil {
 				panic(err)
 			}
+		default:
+			panic("familytest: the registry's family " + name + " has no tiny configuration here: add one")
 		}
 		out[name] = cfg
 	}
