@@ -138,7 +138,7 @@ func (c *Config) Validate() error {
 	switch {
 	case c.Family == nil:
 		return bad("the run has no family: start from a family package's DefaultConfig (e.g. dcgan.DefaultConfig)")
-	case !data.Known(c.Dataset):
+	case !ownsData(c.Family) && !data.Known(c.Dataset):
 		return bad("unknown dataset %q: use one of %s (a package that makes a dataset must be linked in)", c.Dataset, strings.Join(data.Names(), ", "))
 	case !slices.Contains(Losses, c.Loss):
 		return bad("unknown loss %q: use one of %s", c.Loss, strings.Join(Losses, ", "))
@@ -179,6 +179,12 @@ func (c *Config) Validate() error {
 		return bad("%v", err)
 	}
 	return c.Family.Validate(c)
+}
+
+// ownsData reports whether a family brings its own data (DataSource).
+func ownsData(f Family) bool {
+	_, ok := f.(DataSource)
+	return ok
 }
 
 // String is a one-line summary of the run's settings.

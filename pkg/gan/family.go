@@ -170,17 +170,28 @@ type (
 	Freezer interface {
 		FrozenScopes() []string
 	}
+	// DataSource is a family that brings its own training data instead of a dataset's (pkg/toy's distributions):
+	// the run's Dataset is then free, and Train and NewTrainer without a data.Set train on its Source.
+	DataSource interface {
+		Source(run *Config) (Source, error)
+	}
 	// DKeeper says that an export keeps D (an InfoGAN's Q reads real images, a cGAN's D is shown in chapter 04).
 	DKeeper interface {
 		ExportKeepsD() bool
 	}
 )
 
+// Source gives a Trainer its real batches: batch b of the run's data order (numbered from 0; a resumed run asks
+// for the same numbers), as images [B, H, W, C] and labels [B] (int32). data.Sampler is the Source of a dataset.
+type Source interface {
+	Batch(b int64) (images, labels *tensors.Tensor)
+}
+
 // HostBatch is what HostInputs knows of a batch of real data.
 type HostBatch struct {
 	Images []float32 // the batch's images, flat [N·H·W·C] in [-1, 1]
 	N      int       // its size
-	Set    *data.Set // the training data the batch comes from
+	Set    *data.Set // the training data the batch comes from (nil for a DataSource family's)
 	Rows   []int     // the images' indices in Set, in batch order
 	// Keys are the images' places in the run's data order (batch·N + position): a draw keyed by them is the same
 	// in a resumed run. Seed is the run's.

@@ -291,7 +291,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		return nil, err
 	}
 	set := opts.Set
-	if set == nil {
+	if set == nil && !ownsData(cfg.Family) {
 		var err error
 		if set, err = data.Load(cfg.Dataset, "train"); err != nil {
 			return nil, err

@@ -49,7 +49,9 @@ type Trainer struct {
 	Backend compute.Backend
 	Store   *model.Store
 
-	sampler    *data.Sampler
+	source     Source        // the real batches
+	sampler    *data.Sampler // source, when it is a dataset's (HostInputs reads its rows)
+	dOnly      int64         // D-only updates made (TrainD), each on a batch of its own
 	execs      map[stepKind]*model.Exec // the compiled steps, made at their first use
 	names      map[stepKind]*[]string   // the names of each step's outputs after the four core ones
 	dOpt, gOpt optimizer.Interface
@@ -92,6 +94,13 @@ func newTrainer(b compute.Backend, cfg Config, set *data.Set) (*Trainer, error) 
 		if err := t.sampler.Validate(); err != nil {
 			return nil, err
 		}
+		t.source = t.sampler
+	} else if d, ok := cfg.Family.(DataSource); ok {
+		src, err := d.Source(&cfg)
+		if err != nil {
+			return nil, err
+		}
+		t.source = src
 	}
 	adam := func(lr float64) optimizer.Interface {
 		return optimizer.Adam().LearningRate(lr).Betas(cfg.Beta1, cfg.Beta2).Epsilon(1e-8).Done()
@@ -310,7 +319,7 @@ func (t *Trainer) GlobalStep() int64 {
 // the global step, so a resumed run sees what an uninterrupted one would. It returns an error naming the step
 // when a loss is not finite (the run diverged).
 func (t *Trainer) Step() (StepMetrics, error) {
-	if t.sampler == nil {
+	if t.source == nil {
 		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
 	}
 	step := t.GlobalStep()
@@ -344,18 +353,20 @@ func (t *Trainer) Step() (StepMetrics, error) {
 	return m, err
 }
 
-// TrainD updates only the discriminator, on the next real batch; the global step does not move.
+// TrainD updates only the discriminator, on a real batch of its own (the step's, then the next ones on each
+// further call); the global step does not move.
 func (t *Trainer) TrainD() (StepMetrics, error) {
-	if t.sampler == nil {
+	if t.source == nil {
 		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
 	}
-	u := t.GlobalStep() * int64(t.Config.DSteps)
+	u := t.GlobalStep()*int64(t.Config.DSteps) + t.dOnly // a D trained alone for many updates sees new batches
+	t.dOnly++
 	return t.run(stepKind{updateD: true, r1: t.r1At(u)}, u)
 }
 
 // TrainG updates only the generator (against the current D); the global step moves by one.
 func (t *Trainer) TrainG() (StepMetrics, error) {
-	if t.sampler == nil {
+	if t.source == nil {
 		return StepMetrics{}, errors.New("gan: this Trainer has no training data")
 	}
 	return t.run(stepKind{updateG: true}, t.GlobalStep()*int64(t.Config.DSteps))
@@ -384,7 +395,7 @@ func (t *Trainer) run(kind stepKind, batch int64) (StepMetrics, error) {
 	if err != nil {
 		return StepMetrics{}, err
 	}
-	images, labels := t.sampler.Batch(batch)
+	images, labels := t.source.Batch(batch)
 	defer images.MustFinalizeAll()
 	defer labels.MustFinalizeAll()
 	args := []any{images, labels}
@@ -394,8 +405,10 @@ func (t *Trainer) run(kind stepKind, batch int64) (StepMetrics, error) {
 		for i := range keys {
 			keys[i] = uint64(batch)*uint64(n) + uint64(i)
 		}
-		hb := HostBatch{Images: tensors.MustCopyFlatData[float32](images), N: n, Set: t.sampler.Set,
-			Rows: t.sampler.Indices(batch), Keys: keys, Seed: uint64(t.Config.Seed)}
+		hb := HostBatch{Images: tensors.MustCopyFlatData[float32](images), N: n, Keys: keys, Seed: uint64(t.Config.Seed)}
+		if t.sampler != nil {
+			hb.Set, hb.Rows = t.sampler.Set, t.sampler.Indices(batch)
+		}
 		for _, in := range h.HostInputs(&t.Config, hb) {
 			defer in.MustFinalizeAll()
 			args = append(args, in)

@@ -30,6 +30,10 @@ type Config struct {
 	Seed          int64   // initial weights, noise and data: one seed, one run
 
 	SnapshotSize int // samples in each Snapshot of Train (drawn from fixed noise): 1000
+
+	// StepOrder is the core's step order (gan.StepOrders): "" is gan.StepAlternating, Goodfellow et al.'s
+	// algorithm 1 (G against the updated D), which chapter 01 teaches; gan.StepSimultaneous is the image GANs'.
+	StepOrder string
 }
 
 // DefaultConfig returns the configuration for a loss (one of gan.Losses).
@@ -70,6 +74,8 @@ func (c Config) Validate() error {
 		return bad("LeakySlope must be in [0, 1), got %g", c.LeakySlope)
 	case c.Loss == gan.LossWGANGP && !(c.GPWeight > 0):
 		return bad("wgan-gp needs a positive GPWeight, got %g", c.GPWeight)
+	case c.StepOrder != "" && !slices.Contains(gan.StepOrders, c.StepOrder):
+		return bad("unknown StepOrder %q: use %s", c.StepOrder, strings.Join(gan.StepOrders, " or "))
 	}
 	return nil
 }
