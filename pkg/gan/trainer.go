@@ -49,9 +49,9 @@ type Trainer struct {
 	Backend compute.Backend
 	Store   *model.Store
 
-	source     Source        // the real batches
-	sampler    *data.Sampler // source, when it is a dataset's (HostInputs reads its rows)
-	dOnly      int64         // D-only updates made (TrainD), each on a batch of its own
+	source     Source                   // the real batches
+	sampler    *data.Sampler            // source, when it is a dataset's (HostInputs reads its rows)
+	dOnly      int64                    // D-only updates made (TrainD), each on a batch of its own
 	execs      map[stepKind]*model.Exec // the compiled steps, made at their first use
 	names      map[stepKind]*[]string   // the names of each step's outputs after the four core ones
 	dOpt, gOpt optimizer.Interface

@@ -88,8 +88,7 @@ func newGAN(b compute.Backend, data, pG Distribution, cfg Config) (*GAN, error) 
 	if err != nil {
 		return nil, err
 	}
-	t := &GAN{Config: cfg, Backend: b, Store: tr.Store, Trainer: tr, Data: data, FixedG: pG, noiseDim: fam.NoiseDim,
-}
+	t := &GAN{Config: cfg, Backend: b, Store: tr.Store, Trainer: tr, Data: data, FixedG: pG, noiseDim: fam.NoiseDim}
 	// The inference graphs are marked as training (the networks have no BatchNorm nor dropout, so nothing
 	// changes) so that the variables stay graph parameters: on the pure-Go backend an inference graph would
 	// embed them as constants and be rebuilt after every step.
