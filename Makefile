@@ -20,7 +20,7 @@ DEMO_DIR ?= runs/demo
 DEMO_STEPS ?= 5500
 # A time budget too: on a slower machine the run stops (with a checkpoint) after this many minutes of training.
 DEMO_MINUTES ?= 9
-# The demo's departures from DCGAN's settings (measured in the README): a dense layer of 256 units in G (before
+# The demo's departures from DCGAN's settings (measured in docs/results/dcgan.md): a dense layer of 256 units in G (before
 # its projection) and in D (after its convolutions, the features), with BatchNorm in D, as InfoGAN's MNIST
 # networks (Chen et al. 2016, Table 1) have at 1024; and D learning at 4e-4 (G at 2e-4), a two-timescale rule
 # (Heusel et al. 2017) that keeps D from falling behind G in a short run.

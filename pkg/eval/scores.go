@@ -5,6 +5,7 @@ package eval
 import (
 	"math"
 	"math/rand/v2"
+	"sort"
 
 	"github.com/pkg/errors"
 
@@ -357,4 +358,57 @@ func (c *Classifier) ReferenceScores(n int, seed uint64) (real, noise *Scores, e
 		return nil, nil, err
 	}
 	return real, noise, nil
+}
+
+// AUC is the chance that a score of pos exceeds one of neg (ties count half): the Mann–Whitney statistic.
+func AUC(pos, neg []float64) float64 {
+	type item struct {
+		v   float64
+		pos bool
+	}
+	all := make([]item, 0, len(pos)+len(neg))
+	for _, v := range pos {
+		all = append(all, item{v, true})
+	}
+	for _, v := range neg {
+		all = append(all, item{v, false})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].v < all[j].v })
+	var rankSum float64
+	for i := 0; i < len(all); {
+		j := i
+		for j < len(all) && all[j].v == all[i].v {
+			j++
+		}
+		mid := float64(i+j+1) / 2 // ranks i+1..j averaged
+		for k := i; k < j; k++ {
+			if all[k].pos {
+				rankSum += mid
+			}
+		}
+		i = j
+	}
+	np, nn := float64(len(pos)), float64(len(neg))
+	return (rankSum - np*(np+1)/2) / (np * nn)
+}
+
+// Argmax is the index of the largest value of p (the first one on ties): a classifier's verdict.
+func Argmax(p []float64) int { return argmax(p) }
+
+// Spread is the mean RMS distance between two of k images (flat, k·size values in [-1, 1], mapped to [0, 1]):
+// 0 when they are all the same. Among samples of one condition it says how much the noise moves them (the
+// diversity text2img's eval reports, next to the same among real images of one condition).
+func Spread(images []float32, k, size int) float64 {
+	var s float64
+	for a := range k {
+		for b := a + 1; b < k; b++ {
+			var d float64
+			for p := range size {
+				diff := float64(images[a*size+p] - images[b*size+p])
+				d += diff * diff
+			}
+			s += math.Sqrt(d/float64(size)) / 2
+		}
+	}
+	return s / float64(k*(k-1)/2)
 }

@@ -253,3 +253,35 @@ func TestKernelDistance(t *testing.T) {
 		t.Error("a set of one vector was accepted")
 	}
 }
+
+// TestAUC against counting pairs by hand, ties counting half.
+func TestAUC(t *testing.T) {
+	pos, neg := []float64{3, 1, 2, 2}, []float64{0, 2, 1}
+	var want float64
+	for _, p := range pos {
+		for _, q := range neg {
+			switch {
+			case p > q:
+				want++
+			case p == q:
+				want += 0.5
+			}
+		}
+	}
+	want /= float64(len(pos) * len(neg))
+	if got := AUC(pos, neg); math.Abs(got-want) > 1e-12 {
+		t.Errorf("AUC = %g, by hand %g", got, want)
+	}
+	if AUC([]float64{1, 2}, []float64{3, 4}) != 0 || AUC([]float64{5}, []float64{1}) != 1 {
+		t.Error("AUC of separated scores is not 0 or 1")
+	}
+}
+
+// TestSpread: three images of one value each, 1, -1 and 1 (in [0, 1]: 1, 0, 1): the pairs are 1, 0 and 1 apart,
+// a mean of 2/3.
+func TestSpread(t *testing.T) {
+	images := []float32{1, 1, -1, -1, 1, 1}
+	if got := Spread(images, 3, 2); math.Abs(got-2.0/3) > 1e-12 {
+		t.Errorf("Spread = %g, want 2/3", got)
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"github.com/ganbook/ganbook/pkg/data"
 	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // the train step reads best with dot-imported ops.
 	"github.com/gomlx/gomlx/core/tensors"
@@ -510,91 +509,3 @@ func (t *Trainer) freeze() {
 // the cached one holds the old values as constants on backends that embed them. Training, LoadCheckpoint and
 // Export call it themselves.
 func (t *Trainer) VariablesChanged() { t.updates++ }
-
-// Generate maps the generator's input z [N, Shape().Input] (float32: the noise, then the family's conditions)
-// to images [N, H, W, C] in [-1, 1], in inference mode (BatchNorm uses its running averages; nothing is
-// updated), with the moving average of G's weights when Config.GenEMA is set (see ScopeGeneratorEMA).
-func (t *Trainer) Generate(z *tensors.Tensor) (*tensors.Tensor, error) {
-	in := t.Config.Family.Shape().Input
-	if d := z.Shape().Dimensions; len(d) != 2 || d[1] != in || z.DType() != dtypes.Float32 {
-		return nil, errors.Errorf("gan: Generate needs float32 input [N, %d] (noise, then conditions), got %s", in, z.Shape())
-	}
-	if t.generate == nil || t.generatedAt != t.updates {
-		if t.generate != nil {
-			t.generate.Finalize()
-		}
-		gen, err := model.NewExec(t.Backend, t.Store, func(scope *model.Scope, z *Node) *Node {
-			return withGeneratorEMA(t.Store, z.Graph(), t.Config.GenEMA, func() *Node {
-				return t.Config.Family.Generator(scope.In(ScopeGenerator), z)
-			})
-		})
-		if err != nil {
-			return nil, errors.WithMessage(err, "gan: building the generator")
-		}
-		t.generate, t.generatedAt = gen, t.updates
-	}
-	out, err := t.generate.Call(z)
-	if err != nil {
-		return nil, errors.WithMessage(explain(err), "gan: generating")
-	}
-	return out[0], nil
-}
-
-// Discriminate returns D's raw output (a logit for the sigmoid losses; for a patch discriminator the mean over
-// its patches) for n images (flat [n·H·W·C] in [-1, 1]), in inference mode. cond makes the condition D reads
-// with items first to first+m-1 of a chunk of batch items (EvalBatchFor; the rest padding), as the family's
-// Discriminator takes it; nil for a family without conditions. The run must hold D (a training run, or an
-// export of a family whose export keeps D).
-func (t *Trainer) Discriminate(images []float32, n int, cond func(first, m, batch int) *tensors.Tensor) ([]float64, error) {
-	s := t.Config.Family.Shape()
-	if len(images) != n*s.Size() {
-		return nil, errors.Errorf("gan: %d images of %dx%dx%d need %d values, got %d", n, s.Height, s.Width, s.Channels, n*s.Size(), len(images))
-	}
-	verdict := func(scope *model.Scope, x, c *Node) *Node {
-		o, _ := t.Config.Family.Discriminator(scope.In(ScopeDiscriminator), x, c)
-		if o.Rank() > 1 {
-			o = ReduceMean(o, allButFirst(o.Rank())...)
-		}
-		return o
-	}
-	var exec *model.Exec
-	var err error
-	if cond == nil {
-		exec, err = model.NewExec(t.Backend, t.Store, func(scope *model.Scope, x *Node) *Node { return verdict(scope, x, nil) })
-	} else {
-		exec, err = model.NewExec(t.Backend, t.Store, verdict)
-	}
-	if err != nil {
-		return nil, errors.WithMessage(err, "gan: building D")
-	}
-	defer exec.Finalize()
-	out := make([]float64, 0, n)
-	batch := EvalBatchFor(s)
-	err = forBatches(images, n, s.Size(), batch, func(chunk []float32, i, m int) error {
-		args := []any{tensorFrom(chunk, batch, s.Height, s.Width, s.Channels)}
-		if cond != nil {
-			args = append(args, cond(i, m, batch))
-		}
-		res, err := exec.Call(args...)
-		if err != nil {
-			return errors.WithMessage(explain(err), "gan: running D (does the run hold D? `ganbook export` keeps it for infogan and cgan runs)")
-		}
-		for _, v := range tensors.MustCopyFlatData[float32](res[0])[:m] {
-			out = append(out, float64(v))
-		}
-		res[0].MustFinalizeAll()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func allButFirst(rank int) []int {
-	axes := make([]int, 0, rank-1)
-	for a := 1; a < rank; a++ {
-		axes = append(axes, a)
-	}
-	return axes
-}

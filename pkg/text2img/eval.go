@@ -5,8 +5,6 @@ package text2img
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
-	"sort"
 
 	"github.com/ganbook/ganbook/pkg/captions"
 	"github.com/ganbook/ganbook/pkg/eval"
@@ -76,37 +74,6 @@ type Report struct {
 	Judge *EmojiJudge `json:"judge,omitempty"`
 
 	Provenance *eval.Provenance `json:"provenance,omitempty"`
-}
-
-// EmojiJudge is what pkg/eval's emoji category classifier (trained on the train split's emoji alone; the test
-// split's emoji are ones it never saw) says of samples drawn for the test captions, beside the same measures on
-// the real test images behind those captions.
-type EmojiJudge struct {
-	Judge  string `json:"judge"`  // where its weights come from
-	SHA256 string `json:"sha256"` // of its weights file
-	// HeldOutAccuracy is its accuracy on all the real test emoji: what it gets right itself.
-	HeldOutAccuracy float64 `json:"held_out_accuracy"`
-	// Category is the share of the samples it puts in the category of the emoji their caption describes;
-	// RealCategory the same for the real images behind those captions. People & Body is 63% of the test
-	// images (279 of 440, with the skin tones), so a G that always draws a face-coloured blob scores 63% here:
-	// Balanced, the mean over the categories of that share (each category counts once), is the figure to
-	// compare.
-	Category             float64 `json:"category"`
-	RealCategory         float64 `json:"real_category"`
-	CategoryBalanced     float64 `json:"category_balanced"`
-	RealCategoryBalanced float64 `json:"real_category_balanced"`
-	// Frechet and KID compare its features of the samples with those of the real test images behind their
-	// captions. RealKID is the KID between two halves of those real images: the floor (KID, unlike the Fréchet
-	// distance, has no bias with the number of images, so halves compare with the whole; training images are no
-	// floor, the judge having learnt their features).
-	Frechet float64 `json:"frechet_distance"`
-	KID     float64 `json:"kid"`
-	RealKID float64 `json:"real_kid"`
-	// Hue is, among the captions that name a colour (HueN of them), the share of samples whose dominant colours
-	// (captions.DominantColours) include one it names; RealHue the same for the real images.
-	Hue     float64 `json:"hue"`
-	RealHue float64 `json:"real_hue"`
-	HueN    int     `json:"hue_n"`
 }
 
 // EvalOptions are Evaluate's.
@@ -266,94 +233,6 @@ func EvaluateDrawer(d Drawer, dataset string, o EvalOptions) (*Report, error) {
 	return rep, nil
 }
 
-// judgeEmoji measures samples with the emoji judge (EmojiJudge).
-func judgeEmoji(o EvalOptions, test captions.Captioned, idx []int, capts []string, samples, real []float32, rng *rand.Rand) (*EmojiJudge, error) {
-	clf, err := eval.LoadClassifier(o.Backend, "emoji")
-	if err != nil {
-		return nil, err
-	}
-	set := test.Images()
-	acc, err := clf.Accuracy(set)
-	if err != nil {
-		return nil, err
-	}
-	j := &EmojiJudge{Judge: clf.Source(), SHA256: clf.Digest(), HeldOutAccuracy: acc}
-	n := len(idx)
-	ps, fs, err := clf.Predict(samples, n)
-	if err != nil {
-		return nil, err
-	}
-	pr, fr, err := clf.Predict(real, n)
-	if err != nil {
-		return nil, err
-	}
-	classes := clf.Classes()
-	hits, realHits, count := make([]float64, classes), make([]float64, classes), make([]float64, classes)
-	for k, i := range idx {
-		want := int(set.Labels[i])
-		hits[want] += b2f(argmax(ps[k]) == want)
-		realHits[want] += b2f(argmax(pr[k]) == want)
-		count[want]++
-		j.Category += b2f(argmax(ps[k]) == want) / float64(n)
-		j.RealCategory += b2f(argmax(pr[k]) == want) / float64(n)
-	}
-	present := 0.0
-	for c := range classes {
-		if count[c] > 0 {
-			present++
-			j.CategoryBalanced += hits[c] / count[c]
-			j.RealCategoryBalanced += realHits[c] / count[c]
-		}
-	}
-	j.CategoryBalanced /= present
-	j.RealCategoryBalanced /= present
-	if j.Frechet, err = eval.FrechetDistance(fs, fr); err != nil {
-		return nil, err
-	}
-	if j.KID, err = eval.KernelDistance(fs, fr); err != nil {
-		return nil, err
-	}
-	half := rng.Perm(n)
-	var a, b [][]float64
-	for k, i := range half {
-		if k < n/2 {
-			a = append(a, fr[i])
-		} else {
-			b = append(b, fr[i])
-		}
-	}
-	if j.RealKID, err = eval.KernelDistance(a, b); err != nil {
-		return nil, err
-	}
-	size := set.Height * set.Width * set.Channels
-	shows := func(image []float32, words []string) bool {
-		rgb := make([]uint8, size)
-		for p, v := range image {
-			rgb[p] = uint8(min(max((v+1)*127.5+0.5, 0), 255))
-		}
-		for _, c := range captions.DominantColours(rgb, set.Height) {
-			if slices.Contains(words, c) {
-				return true
-			}
-		}
-		return false
-	}
-	for k, c := range capts {
-		words := captions.ColourWords(c)
-		if len(words) == 0 {
-			continue
-		}
-		j.HueN++
-		j.Hue += b2f(shows(samples[k*size:(k+1)*size], words))
-		j.RealHue += b2f(shows(real[k*size:(k+1)*size], words))
-	}
-	if j.HueN > 0 {
-		j.Hue /= float64(j.HueN)
-		j.RealHue /= float64(j.HueN)
-	}
-	return j, nil
-}
-
 // chooseTest picks n test images: for capmnist half of seen and half of held-out combinations, else any.
 func chooseTest(test captions.Captioned, n int, rng *rand.Rand) []int {
 	perm := rng.Perm(test.Images().N)
@@ -396,7 +275,7 @@ func attributes(clf *eval.Classifier, cm *captions.Set, idx []int, capts []strin
 			a = held
 		}
 		a.N++
-		digit := argmax(probs[k]) == int(cm.Digits[i])
+		digit := eval.Argmax(probs[k]) == int(cm.Digits[i])
 		colour := captions.MeasureColour(images[k*size:(k+1)*size]) == int(cm.Colours[i])
 		a.Digit += b2f(digit)
 		a.Colour += b2f(colour)
@@ -496,7 +375,7 @@ func mismatchAUC(d Drawer, test captions.Captioned, idx []int, rng *rand.Rand) (
 	if err != nil {
 		return 0, err
 	}
-	return AUC(sr, sw), nil
+	return eval.AUC(sr, sw), nil
 }
 
 // rightAndWrong are, for each test image idx[k], its caption (variant 0) and the caption of a test image it
@@ -583,40 +462,8 @@ func PairVerdicts(t *gan.Trainer, n int, seed uint64) (*Pairs, error) {
 		return s / float64(len(v))
 	}
 	p.RealRight, p.RealWrong, p.FakeRight = mean(p.RealRightAll), mean(p.RealWrongAll), mean(p.FakeAll)
-	p.MismatchAUC, p.RealFakeAUC = AUC(p.RealRightAll, p.RealWrongAll), AUC(p.RealRightAll, p.FakeAll)
+	p.MismatchAUC, p.RealFakeAUC = eval.AUC(p.RealRightAll, p.RealWrongAll), eval.AUC(p.RealRightAll, p.FakeAll)
 	return p, nil
-}
-
-// AUC is the chance that a score of pos exceeds one of neg (ties count half): the Mann–Whitney statistic.
-func AUC(pos, neg []float64) float64 {
-	type item struct {
-		v   float64
-		pos bool
-	}
-	all := make([]item, 0, len(pos)+len(neg))
-	for _, v := range pos {
-		all = append(all, item{v, true})
-	}
-	for _, v := range neg {
-		all = append(all, item{v, false})
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].v < all[j].v })
-	var rankSum float64
-	for i := 0; i < len(all); {
-		j := i
-		for j < len(all) && all[j].v == all[i].v {
-			j++
-		}
-		mid := float64(i+j+1) / 2 // ranks i+1..j averaged
-		for k := i; k < j; k++ {
-			if all[k].pos {
-				rankSum += mid
-			}
-		}
-		i = j
-	}
-	np, nn := float64(len(pos)), float64(len(neg))
-	return (rankSum - np*(np+1)/2) / (np * nn)
 }
 
 // EmbedCaptions is the run's own (frozen) encoder on captions: the embeddings G and D read.
@@ -682,16 +529,6 @@ func dot(a, b []float32) float64 {
 	return s
 }
 
-func argmax(p []float64) int {
-	best := 0
-	for i, v := range p {
-		if v > p[best] {
-			best = i
-		}
-	}
-	return best
-}
-
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -716,20 +553,7 @@ func diversity(draw func([]string, uint64) ([]float32, error), test captions.Cap
 	}
 	set := test.Images()
 	size := set.Height * set.Width * set.Channels
-	spread := func(images []float32) float64 {
-		var s float64
-		for a := range k {
-			for b := a + 1; b < k; b++ {
-				var d float64
-				for p := range size {
-					diff := float64(images[a*size+p] - images[b*size+p])
-					d += diff * diff
-				}
-				s += math.Sqrt(d/float64(size)) / 2
-			}
-		}
-		return s / float64(k*(k-1)/2)
-	}
+	spread := func(images []float32) float64 { return eval.Spread(images, k, size) }
 	for g := range n {
 		samples += spread(flat[g*k*size : (g+1)*k*size])
 	}

@@ -259,29 +259,6 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// TestAUC against counting pairs by hand, ties counting half.
-func TestAUC(t *testing.T) {
-	pos, neg := []float64{3, 1, 2, 2}, []float64{0, 2, 1}
-	var want float64
-	for _, p := range pos {
-		for _, q := range neg {
-			switch {
-			case p > q:
-				want++
-			case p == q:
-				want += 0.5
-			}
-		}
-	}
-	want /= float64(len(pos) * len(neg))
-	if got := AUC(pos, neg); math.Abs(got-want) > 1e-12 {
-		t.Errorf("AUC = %g, by hand %g", got, want)
-	}
-	if AUC([]float64{1, 2}, []float64{3, 4}) != 0 || AUC([]float64{5}, []float64{1}) != 1 {
-		t.Error("AUC of separated scores is not 0 or 1")
-	}
-}
-
 func randFor(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x6d6d)) }
 
 // TestWalk: GAN-INT's walk starts and ends at G's images for the two captions (same noise), and moves between.

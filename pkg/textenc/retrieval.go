@@ -4,6 +4,7 @@ package textenc
 
 import (
 	"math/rand/v2"
+	"sort"
 
 	"github.com/ganbook/ganbook/pkg/captions"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads best with dot-imported ops.
@@ -215,4 +216,27 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// Nearest is the k of n images (flat, [-1, 1]) whose embedding by the image encoder θ is nearest to the caption's
+// (the highest inner product), nearest first: the retrieval a search box does.
+func (e *Encoder) Nearest(caption string, images []float32, n, k int) ([]int, error) {
+	q, err := e.Embed([]string{caption})
+	if err != nil {
+		return nil, err
+	}
+	img, err := e.EmbedImages(ScopeImage, images, n)
+	if err != nil {
+		return nil, err
+	}
+	scores := make([]float64, n)
+	order := make([]int, n)
+	for i, v := range img {
+		order[i] = i
+		for j := range v {
+			scores[i] += float64(v[j] * q[0][j])
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return scores[order[a]] > scores[order[b]] })
+	return order[:min(k, n)], nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ganbook/ganbook/internal/testenv"
+	"github.com/ganbook/ganbook/pkg/captions"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // test graphs read best with dot-imported ops.
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -229,6 +230,25 @@ func TestTrainRetrieves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Nearest: the images whose embeddings score highest against the caption's, in that order.
+	test, err := captions.Open("capmnist", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	images := test.Images().ImagesFloat(pool)
+	top, err := loaded.Nearest("a red 7", images, len(pool), 3)
+	if err != nil || len(top) != 3 {
+		t.Fatalf("Nearest: %v, %v", top, err)
+	}
+	q, _ := loaded.Embed([]string{"a red 7"})
+	img, _ := loaded.EmbedImages(ScopeImage, images, len(pool))
+	score := func(i int) float64 { return dot32(img[i], q[0]) }
+	for i := range pool {
+		if i != top[0] && score(i) > score(top[0]) || score(top[1]) > score(top[0]) || score(top[2]) > score(top[1]) {
+			t.Fatalf("Nearest %v is not in order of the scores", top)
+		}
+	}
 	emb, err := loaded.Embed([]string{"a red 7", "a red 7"})
 	if err != nil || len(emb) != 2 || emb[0][0] != emb[1][0] {
 		t.Errorf("Embed: %v, %v", err, emb)
@@ -236,4 +256,12 @@ func TestTrainRetrieves(t *testing.T) {
 	if _, err := loaded.Embed([]string{"a red 7?"}); err == nil {
 		t.Error("Embed of a caption outside the alphabet: no error")
 	}
+}
+
+func dot32(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i] * b[i])
+	}
+	return s
 }
