@@ -434,3 +434,44 @@ func TestConfigAndExport(t *testing.T) {
 		})
 	}
 }
+
+// TestMonitorLeavesTheRunAlone: Train records D's verdicts on training and held-out images at every log step
+// (gan.Monitor), and the run is the same as one without them (the monitor gives back the random numbers it
+// draws and updates nothing); a text-to-image run measures held-out images with their own captions.
+func TestMonitorLeavesTheRunAlone(t *testing.T) {
+	b, _ := setup(t)
+	all := families()
+	for _, name := range []string{dcgan.ModelDCGAN, text2img.Name, infogan.Name} {
+		cfg := all[name]
+		cfg.Steps, cfg.SampleEvery, cfg.CheckpointEvery = 3, 100, 100
+		t.Run(name, func(t *testing.T) {
+			run := func(noMonitor bool) []gan.MetricsEntry {
+				dir := t.TempDir()
+				if _, err := gan.Train(context.Background(), b, cfg, gan.RunOptions{Dir: dir, LogEvery: 1, NoMonitor: noMonitor}); err != nil {
+					t.Fatal(err)
+				}
+				h, err := gan.ReadMetrics(dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return h.History
+			}
+			with, without := run(false), run(true)
+			if len(with) != 3 || len(without) != 3 {
+				t.Fatalf("histories of %d and %d entries, want 3", len(with), len(without))
+			}
+			for i := range with {
+				if with[i].DLoss != without[i].DLoss || with[i].GLoss != without[i].GLoss {
+					t.Errorf("step %d: losses %g, %g with the monitor, %g, %g without", i+1, with[i].DLoss, with[i].GLoss, without[i].DLoss, without[i].GLoss)
+				}
+				tr, held := with[i].Extra[gan.MetricDRealTrain], with[i].Extra[gan.MetricDRealHeldOut]
+				if !(tr > 0 && tr < 1 && held > 0 && held < 1) || tr == held {
+					t.Errorf("step %d: D on training images %g, on held-out ones %g: want two probabilities", i+1, tr, held)
+				}
+				if _, ok := without[i].Extra[gan.MetricDRealTrain]; ok {
+					t.Errorf("step %d: a monitor's measure in a run without it", i+1)
+				}
+			}
+		})
+	}
+}

@@ -33,6 +33,9 @@ type RunOptions struct {
 	// Budget, when positive, ends the session once it has trained this long (a checkpoint and the latest
 	// grid are saved as at the end; --resume goes on): a run's length on a slow machine follows a time budget.
 	Budget time.Duration
+	// NoMonitor leaves out the monitor's measures of D on training and held-out images (Monitor), which the
+	// history otherwise holds at every log step where the dataset has a test split.
+	NoMonitor bool
 	// Stored, with Resume, is the run's config.json as the caller read it (ReadStoredConfig), so that it is read
 	// once; nil reads it here.
 	Stored *Config
@@ -173,6 +176,13 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	if err := WriteConfig(filepath.Join(opts.Dir, ConfigFile), cfg); err != nil {
 		return nil, err
 	}
+	// D's verdicts on training and held-out images go into the history where the data has a held-out split.
+	var monitor *Monitor
+	if test, err := data.Load(cfg.Dataset, "test"); err == nil && opts.Set == nil && t.sampler != nil && !opts.NoMonitor {
+		if monitor, err = NewMonitor(t, test); err != nil {
+			warn(fmt.Sprintf("no monitor of D: %s", firstLine(err)))
+		}
+	}
 	kept, every := t.GlobalStep(), int64(cfg.KeepEvery) // the step of the last generator kept, and the spacing
 	loop := runloop.Loop[MetricsEntry]{
 		Start: t.GlobalStep(), Total: int64(cfg.Steps), Deadline: deadline(opts.Budget),
@@ -183,7 +193,21 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		},
 		Add:  func(a, m MetricsEntry) MetricsEntry { return a.plus(m) },
 		Mean: func(a MetricsEntry, n int, step int64) MetricsEntry { return a.scaled(1/float64(n), step) },
-		Log:  func(e MetricsEntry) { metrics.History = append(metrics.History, e) },
+		Log: func(e MetricsEntry) {
+			if monitor != nil { // D on training and on held-out images, for the history
+				train, held, err := monitor.Measure()
+				if err != nil {
+					warn(fmt.Sprintf("the monitor stops: %s", firstLine(err)))
+					monitor = nil
+				} else {
+					if e.Extra == nil {
+						e.Extra = map[string]float64{}
+					}
+					e.Extra[MetricDRealTrain], e.Extra[MetricDRealHeldOut] = train, held
+				}
+			}
+			metrics.History = append(metrics.History, e)
+		},
 		Save: func() error {
 			// The history first: a kill between the two leaves a history ahead of the checkpoint, which a resumed
 			// session trims, never one behind it with steps missing.

@@ -102,12 +102,16 @@ func (c *Config) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 // batch's rows of the run's captioned train split, and the draws depend only on the seed and the images' places
 // in the data order (the keys), so a resumed run draws the same.
 func (c *Config) HostInputs(run *gan.Config, b gan.HostBatch) []*tensors.Tensor {
-	set, err := captions.Open(run.Dataset, "train")
+	split := "train"
+	if b.Set != nil && b.Set.Split != "" {
+		split = b.Set.Split // the held-out images of gan.Monitor
+	}
+	set, err := captions.Open(run.Dataset, split)
 	if err != nil {
 		exceptions.Panicf("%v", err)
 	}
 	if set.Images().N != b.Set.N {
-		exceptions.Panicf("text2img: the batch does not come from %s's train split, whose captions the run reads", run.Dataset)
+		exceptions.Panicf("text2img: the batch does not come from %s's %s split, whose captions the run reads", run.Dataset, split)
 	}
 	l, n, idx := c.Encoder.MaxLen, b.N, b.Rows
 	right, wrong, other := make([]string, n), make([]string, n), make([]string, n)
