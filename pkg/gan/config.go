@@ -80,6 +80,9 @@ type Config struct {
 	// DiffAugment names the differentiable augmentations applied to every image D judges, real and generated
 	// (DiffAugment: "color,translation,cutout", Zhao et al. 2020); "" = none.
 	DiffAugment string `json:"diffaugment,omitempty"`
+	// DiffAugmentRealsOnly applies DiffAugment to the real images alone: the ablation of Zhao et al.'s figure 3,
+	// in which G learns to draw the augmentation (D sees every real image augmented and no generated one).
+	DiffAugmentRealsOnly bool `json:"diffaugment_reals_only,omitempty"`
 	// SpectralNorm divides every weight of D by its largest singular value (nn.SpectralNormalize, Miyato et al.
 	// 2018).
 	SpectralNorm bool `json:"spectral_norm,omitempty"`
@@ -178,6 +181,9 @@ func (c *Config) Validate() error {
 	if _, err := ParseAugment(c.DiffAugment); err != nil {
 		return bad("%v", err)
 	}
+	if c.DiffAugmentRealsOnly && c.DiffAugment == "" {
+		return bad("diffaugment_reals_only without diffaugment: name the transformations (--diffaugment translation,cutout)")
+	}
 	return c.Family.Validate(c)
 }
 
@@ -203,6 +209,9 @@ func (c Config) String() string {
 	}
 	if c.DiffAugment != "" {
 		s += ", DiffAugment " + c.DiffAugment
+		if c.DiffAugmentRealsOnly {
+			s += " (real images only)"
+		}
 	}
 	if c.SpectralNorm {
 		s += ", spectral norm in D"

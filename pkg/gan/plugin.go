@@ -101,6 +101,7 @@ func BindFlags(fs *flag.FlagSet, c *Config) {
 	fs.Float64Var(&c.GenEMA, "ema", c.GenEMA, "decay of the moving average of G's weights that samples come from (Karras et al. 2018; 0: the last weights)")
 	fs.StringVar(&c.StepOrder, "step-order", c.StepOrder, "simultaneous (D's last update and G's at the same weights; the default) or alternating (G against the updated D: Goodfellow et al.'s algorithm 1)")
 	fs.StringVar(&c.DiffAugment, "diffaugment", c.DiffAugment, "DiffAugment on every image D judges, real and generated: a comma-separated list of color, translation, cutout (Zhao et al. 2020; empty: off)")
+	fs.BoolVar(&c.DiffAugmentRealsOnly, "diffaugment-reals-only", c.DiffAugmentRealsOnly, "the ablation of DiffAugment: augment the real images only (G then learns to draw the augmentation)")
 	fs.BoolVar(&c.SpectralNorm, "spectral-norm", c.SpectralNorm, "spectral normalization of D's weights (Miyato et al. 2018)")
 	fs.Float64Var(&c.R1Gamma, "r1", c.R1Gamma, "γ of the R1 penalty γ/2·E‖∇D(x)‖² on real images (Mescheder et al. 2018; 0: off)")
 	fs.IntVar(&c.R1Every, "r1-every", c.R1Every, "lazy R1: the penalty on every N-th D update only, weighted by N (StyleGAN2: 16; 0 or 1: every update)")

@@ -394,3 +394,39 @@ func TestStepOrder(t *testing.T) {
 		t.Errorf("an unknown step order: %v", err)
 	}
 }
+
+// TestDiffAugmentRealsOnly: with D's slope a set to 1, D says mean(x) + 2 of a real image and mean(x) + 1 of a
+// generated one (all 0 at the first step). DiffAugment's colour moves the means: with the generated images
+// augmented too D(G(z)) is not σ(1); with the real images only it is σ(1) exactly, and D(x) is moved in both.
+func TestDiffAugmentRealsOnly(t *testing.T) {
+	b := testBackend(t)
+	first := func(realsOnly bool, policy string) StepMetrics {
+		cfg := CoreDefaults(&probe{Side: 4})
+		cfg.BatchSize, cfg.GenEMA, cfg.DiffAugment, cfg.DiffAugmentRealsOnly = 8, 0, policy, realsOnly
+		tr, err := NewTrainer(b, cfg, probeData(32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Store.CreateVariable("/discriminator/a", tensors.FromScalar(float32(1))); err != nil {
+			t.Fatal(err)
+		}
+		m, err := tr.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	plain, both, reals := first(false, ""), first(false, "color"), first(true, "color")
+	sig1 := 1 / (1 + math.Exp(-1))
+	if math.Abs(plain.DFake-sig1) > 1e-6 || math.Abs(reals.DFake-sig1) > 1e-6 || math.Abs(both.DFake-sig1) < 1e-4 {
+		t.Errorf("D(G(z)): plain %g, reals only %g, both %g; want σ(1) = %g for the first two only", plain.DFake, reals.DFake, both.DFake, sig1)
+	}
+	if math.Abs(reals.DReal-plain.DReal) < 1e-4 || math.Abs(both.DReal-plain.DReal) < 1e-4 {
+		t.Errorf("D(x): plain %g, reals only %g, both %g: the augmentation should move it", plain.DReal, reals.DReal, both.DReal)
+	}
+	cfg := CoreDefaults(&probe{Side: 4})
+	cfg.DiffAugmentRealsOnly = true
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "without diffaugment") {
+		t.Errorf("reals only without transformations: %v", err)
+	}
+}

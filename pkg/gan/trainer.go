@@ -161,22 +161,25 @@ func (t *Trainer) stepGraph(kind stepKind, names *[]string) func(scope *model.Sc
 		fake := fam.Generator(scope.In(ScopeGenerator), b.Input) // [B, H, W, C]
 		// D as the step evaluates it: the first call creates its variables, the later ones share them, and every
 		// image it judges, real or generated, first goes through the run's DiffAugment.
+		// (Config.DiffAugmentRealsOnly: the real images only, the ablation that shows why both.)
 		dMade := false
-		disc := func(x, cond *Node) (out, features *Node) {
+		judge := func(x, cond *Node, augment bool) (out, features *Node) {
 			var dScope *model.Scope
 			if dMade {
 				dScope = scope.Shared(ScopeDiscriminator)
 			} else {
 				dScope, dMade = scope.In(ScopeDiscriminator), true
 			}
-			if t.augment != nil {
+			if t.augment != nil && augment {
 				x = DiffAugment(scope, x, t.augment)
 			}
 			return fam.Discriminator(dScope, x, cond)
 		}
+		disc := func(x, cond *Node) (out, features *Node) { return judge(x, cond, !cfg.DiffAugmentRealsOnly) }
+		realDisc := func(x, cond *Node) (out, features *Node) { return judge(x, cond, true) }
 		var realOut, wrongOut *Node
 		if updateD {
-			realOut, _ = disc(b.Real, b.RealCond)
+			realOut, _ = realDisc(b.Real, b.RealCond)
 		}
 		fakeIn := fake
 		if updateD && !updateG {
@@ -186,7 +189,7 @@ func (t *Trainer) stepGraph(kind stepKind, names *[]string) func(scope *model.Sc
 		// and G's loss does not move D, even though they share the forward pass D(G(z)).
 		fakeOut, fakeFeatures := disc(fakeIn, b.FakeCond)
 		if updateD && b.WrongCond != nil {
-			wrongOut, _ = disc(b.Real, b.WrongCond)
+			wrongOut, _ = realDisc(b.Real, b.WrongCond)
 		}
 		var terms []Term
 		if b.Terms != nil {
@@ -226,7 +229,7 @@ func (t *Trainer) stepGraph(kind stepKind, names *[]string) func(scope *model.Sc
 				dLoss = MulScalar(dLoss, adv.D)
 			}
 			critic := func(x *Node) *Node {
-				out, _ := disc(x, b.RealCond)
+				out, _ := realDisc(x, b.RealCond)
 				return out
 			}
 			if cfg.Loss == LossWGANGP {
