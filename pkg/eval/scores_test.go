@@ -285,3 +285,26 @@ func TestSpread(t *testing.T) {
 		t.Errorf("Spread = %g, want 2/3", got)
 	}
 }
+
+// TestCheckerboardShare: a pure checkerboard has all its variance at (π, π); stripes of period two at (π, 0);
+// a ramp 0, 1, 2, 3 along the columns (the same on the 4 rows) by hand: centred [-1.5, -0.5, 0.5, 1.5], its
+// coefficient at (0, π) is 4·(-1.5 + 0.5 + 0.5 - 1.5) = -8, power 64/16 = 4, of a variance 4·5 = 20: 0.2.
+func TestCheckerboardShare(t *testing.T) {
+	board, stripes, ramp := make([]float32, 16), make([]float32, 16), make([]float32, 16)
+	for i := range 4 {
+		for j := range 4 {
+			board[i*4+j] = float32(1 - 2*((i+j)%2))
+			stripes[i*4+j] = float32(1 - 2*(i%2))
+			ramp[i*4+j] = float32(j)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		img  []float32
+		want float64
+	}{{"checkerboard", board, 1}, {"stripes", stripes, 1}, {"ramp", ramp, 0.2}} {
+		if got := CheckerboardShare(c.img, 1, 4, 4, 1); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%s: %g, want %g", c.name, got, c.want)
+		}
+	}
+}
