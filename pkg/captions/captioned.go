@@ -26,7 +26,7 @@ type Captioned interface {
 
 // Sides are the image sides of the captioned datasets.
 var Sides = map[string]int{"capmnist": Side, "capmnist8": 8, "capmnist16": 16, "capmnist64": 64, "emoji": 32, "emoji16": 16, "emoji64": 64,
-	"emoji-fluent32": 32, "emoji-fluent64": 64, "emoji-fluent256": 256}
+	"emoji-fluent32": 32, "emoji-fluent64": 64, "emoji-fluent128": 128, "emoji-fluent256": 256}
 
 // Base is the dataset a resized one was made from, whose side the evaluators (pkg/eval's classifier, the
 // evaluation encoders) read: capmnist for capmnist16 and capmnist64, emoji for emoji16 and emoji64,
@@ -60,7 +60,7 @@ const Seed = 1
 
 // Names are the captioned datasets Open knows.
 var Names = []string{"capmnist", "capmnist8", "capmnist16", "capmnist64", "emoji", "emoji16", "emoji64",
-	"emoji-fluent32", "emoji-fluent64", "emoji-fluent256"}
+	"emoji-fluent32", "emoji-fluent64", "emoji-fluent128", "emoji-fluent256"}
 
 var (
 	openMu sync.Mutex
@@ -69,7 +69,7 @@ var (
 
 // Open returns a split ("train" or "test") of a captioned dataset: "capmnist" (Build from MNIST with Seed),
 // "emoji" (32×32), "emoji16" or "emoji64" (16×16, 64×64, see OpenEmoji), or "capmnist16" and "capmnist64",
-// capmnist resized (see Resize: StackGAN's two stages; "capmnist8" for tests), or "emoji-fluent32", "-64" and
+// capmnist resized (see Resize: StackGAN's two stages; "capmnist8" for tests), or "emoji-fluent32", "-64", "-128" and
 // "-256", the 3D Fluent Emoji (OpenFluentEmoji: StackGAN's GPU scale). Splits are made once per process and shared: do not
 // change them.
 func Open(name, split string) (Captioned, error) {
@@ -104,7 +104,7 @@ func openLocked(name, split string) (Captioned, error) {
 			return nil, err
 		}
 		c = Resize(base, name, Sides[name])
-	case "emoji-fluent32", "emoji-fluent64", "emoji-fluent256":
+	case "emoji-fluent32", "emoji-fluent64", "emoji-fluent128", "emoji-fluent256":
 		e, err := OpenFluentEmoji(DefaultEmojiDir(), split, Sides[name])
 		if err != nil {
 			return nil, err

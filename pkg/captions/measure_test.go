@@ -110,7 +110,7 @@ func TestResizeFlat(t *testing.T) {
 		name string
 		side int
 		want string
-	}{{"capmnist16", 64, "capmnist64"}, {"capmnist8", 32, "capmnist"}, {"emoji16", 64, "emoji64"}, {"emoji-fluent64", 256, "emoji-fluent256"}, {"capmnist16", 128, ""}} {
+	}{{"capmnist16", 64, "capmnist64"}, {"capmnist8", 32, "capmnist"}, {"emoji16", 64, "emoji64"}, {"emoji-fluent64", 256, "emoji-fluent256"}, {"emoji-fluent32", 128, "emoji-fluent128"}, {"capmnist16", 128, ""}} {
 		if got, _ := AtSide(c.name, c.side); got != c.want {
 			t.Errorf("AtSide(%s, %d) = %q, want %q", c.name, c.side, got, c.want)
 		}
