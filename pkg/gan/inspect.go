@@ -4,8 +4,10 @@ package gan
 
 import (
 	"image"
+	"math"
 	"strings"
 
+	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/ganbook/ganbook/pkg/viz"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -89,4 +91,80 @@ func (t *Trainer) GridOf(z []float32, rows, cols int, rowLabels, colLabels []str
 	}
 	images := tensors.FromFlatDataAndDimensions(flat, rows*cols, s.Height, s.Width, s.Channels)
 	return viz.TraversalGrid(images, rows, cols, rowLabels, colLabels, viz.GridOptions{Pad: 2, Scale: 2})
+}
+
+// LayerSigma is a weight of D and its largest singular value, read as SpectralNormalize reads it (a matrix of its
+// last axis against the others).
+type LayerSigma struct {
+	Path  string  // the variable, "/discriminator/conv1/weights"
+	Sigma float64 // σ₁ of the stored weight W, by an SVD (nn.LargestSingularValue)
+	// Normalized is σ₁ of what D computes with, W/σ̂ with σ̂ the power iteration's estimate from its stored
+	// vector u (1 when the estimate has converged); 0 for a weight without spectral normalization.
+	Normalized float64
+}
+
+// DiscriminatorSigmas lists D's weights of rank 2 or more (kernels, dense layers) with their largest singular
+// values: each bounds how much its layer can stretch a change of its input, so their product bounds D's
+// Lipschitz constant (with 1-Lipschitz activations). Spectral normalization (Config.SpectralNorm) keeps each near
+// 1; without it they grow as D learns to separate its training images.
+func DiscriminatorSigmas(t *Trainer) ([]LayerSigma, error) {
+	var out []LayerSigma
+	for v := range t.Store.Scope("/" + ScopeDiscriminator).IterVariables() {
+		if !strings.HasSuffix(v.Path(), "/"+nn.KernelName) || v.Shape().Rank() < 2 || !v.Shape().DType.IsFloat() {
+			continue
+		}
+		val, err := v.Value()
+		if err != nil {
+			return nil, err
+		}
+		dims := v.Shape().Dimensions
+		cols := dims[len(dims)-1]
+		rows := v.Shape().Size() / cols
+		w64 := make([]float64, rows*cols)
+		for i, x := range tensors.MustCopyFlatData[float32](val) {
+			w64[i] = float64(x)
+		}
+		ls := LayerSigma{Path: v.Path(), Sigma: nn.LargestSingularValue(w64, rows, cols)}
+		if u := t.Store.GetVariable(v.Path() + nn.SpectralStateName); u != nil {
+			ls.Normalized = ls.Sigma / powerEstimate(w64, rows, cols, tensors.MustCopyFlatData[float32](u.MustValue()))
+		}
+		out = append(out, ls)
+	}
+	return out, nil
+}
+
+// powerEstimate is σ̂ = vᵀWu' from one step of power iteration from u, as nn.SpectralNormalize computes it.
+func powerEstimate(w []float64, rows, cols int, u []float32) float64 {
+	norm := func(x []float64) []float64 {
+		s := 0.0
+		for _, v := range x {
+			s += v * v
+		}
+		s = math.Max(math.Sqrt(s), 1e-12)
+		for i := range x {
+			x[i] /= s
+		}
+		return x
+	}
+	v := make([]float64, rows) // W u
+	for i := range rows {
+		for j := range cols {
+			v[i] += w[i*cols+j] * float64(u[j])
+		}
+	}
+	norm(v)
+	u2 := make([]float64, cols) // Wᵀ v
+	for i := range rows {
+		for j := range cols {
+			u2[j] += w[i*cols+j] * v[i]
+		}
+	}
+	norm(u2)
+	sigma := 0.0
+	for i := range rows {
+		for j := range cols {
+			sigma += v[i] * w[i*cols+j] * u2[j]
+		}
+	}
+	return sigma
 }

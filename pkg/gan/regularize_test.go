@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ganbook/ganbook/pkg/nn"
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -429,4 +431,45 @@ func TestDiffAugmentRealsOnly(t *testing.T) {
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "without diffaugment") {
 		t.Errorf("reals only without transformations: %v", err)
 	}
+}
+
+// TestDiscriminatorSigmas: after steps with spectral normalization every weight of D that has a power-iteration
+// state is listed, with σ₁ of W/σ̂ near 1; without it the same weights have no normalized value.
+func TestDiscriminatorSigmas(t *testing.T) {
+	b := testBackend(t)
+	for _, sn := range []bool{false, true} {
+		cfg := CoreDefaults(&denseProbe{probe{Side: 4}})
+		cfg.BatchSize, cfg.SpectralNorm = 8, sn
+		tr, err := NewTrainer(b, cfg, probeData(32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 30 {
+			if _, err := tr.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sig, err := DiscriminatorSigmas(tr)
+		if err != nil || len(sig) != 1 || sig[0].Path != "/discriminator/fc/weights" || sig[0].Sigma <= 0 {
+			t.Fatalf("spectral norm %v: %+v, %v", sn, sig, err)
+		}
+		if sn && math.Abs(sig[0].Normalized-1) > 0.05 || !sn && sig[0].Normalized != 0 {
+			t.Errorf("spectral norm %v: σ₁ of the normalized weight %g", sn, sig[0].Normalized)
+		}
+	}
+}
+
+// denseProbe is the probe with a D of one dense layer of weights [16, 4] (spectrally normalized when the run
+// asks) followed by a mean: a weight for DiscriminatorSigmas to find.
+type denseProbe struct{ probe }
+
+func (p *denseProbe) Name() string { return "probe" }
+
+func (p *denseProbe) Shape() Shape { return Shape{Input: 2, Height: 4, Width: 4, Channels: 1} }
+
+func (p *denseProbe) Discriminator(scope *model.Scope, x, cond *Node) (out, features *Node) {
+	b := x.Shape().Dimensions[0]
+	w := nn.Weight(scope.In("fc"), x.Graph(), "weights", shapes.Make(x.DType(), 16, 4))
+	h := MatMul(Reshape(x, b, 16), w)
+	return Add(ReduceMean(h, 1), cond), h
 }

@@ -3,6 +3,8 @@
 package nn
 
 import (
+	"math"
+
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -83,4 +85,49 @@ func SpectralNormalize(scope *model.Scope, name string, w *graph.Node) *graph.No
 func l2Normalize(x *graph.Node) *graph.Node {
 	norm := graph.Sqrt(graph.ReduceAllSum(graph.Square(x)))
 	return graph.Div(x, graph.MaxScalar(norm, 1e-12))
+}
+
+// LargestSingularValue is σ₁ of the m×n matrix a (row-major) by the SVD's definition, the square root of the
+// largest eigenvalue of aᵀa, found by cyclic Jacobi rotations: the exact value that SpectralNormalize's power
+// iteration estimates (to check it, and to print a layer's Lipschitz bound).
+func LargestSingularValue(a []float64, m, n int) float64 {
+	s := make([]float64, n*n) // aᵀa
+	for i := range n {
+		for j := range n {
+			for k := range m {
+				s[i*n+j] += a[k*n+i] * a[k*n+j]
+			}
+		}
+	}
+	for sweep := 0; sweep < 100; sweep++ {
+		off := 0.0
+		for p := range n {
+			for q := p + 1; q < n; q++ {
+				off += s[p*n+q] * s[p*n+q]
+				if math.Abs(s[p*n+q]) < 1e-15 {
+					continue
+				}
+				theta := (s[q*n+q] - s[p*n+p]) / (2 * s[p*n+q])
+				t := math.Copysign(1, theta) / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+				c := 1 / math.Sqrt(t*t+1)
+				sn := t * c
+				for k := range n { // columns p, q
+					kp, kq := s[k*n+p], s[k*n+q]
+					s[k*n+p], s[k*n+q] = c*kp-sn*kq, sn*kp+c*kq
+				}
+				for k := range n { // rows p, q
+					pk, qk := s[p*n+k], s[q*n+k]
+					s[p*n+k], s[q*n+k] = c*pk-sn*qk, sn*pk+c*qk
+				}
+			}
+		}
+		if off < 1e-24 {
+			break
+		}
+	}
+	top := 0.0
+	for i := range n {
+		top = math.Max(top, s[i*n+i])
+	}
+	return math.Sqrt(top)
 }

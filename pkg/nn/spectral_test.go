@@ -13,50 +13,6 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// largestSingularValue is σ₁ of the m×n matrix a (row-major) by the SVD's definition, the square root of the
-// largest eigenvalue of aᵀa, found by cyclic Jacobi rotations (independent of the power iteration under test).
-func largestSingularValue(a []float64, m, n int) float64 {
-	s := make([]float64, n*n) // aᵀa
-	for i := range n {
-		for j := range n {
-			for k := range m {
-				s[i*n+j] += a[k*n+i] * a[k*n+j]
-			}
-		}
-	}
-	for sweep := 0; sweep < 100; sweep++ {
-		off := 0.0
-		for p := range n {
-			for q := p + 1; q < n; q++ {
-				off += s[p*n+q] * s[p*n+q]
-				if math.Abs(s[p*n+q]) < 1e-15 {
-					continue
-				}
-				theta := (s[q*n+q] - s[p*n+p]) / (2 * s[p*n+q])
-				t := math.Copysign(1, theta) / (math.Abs(theta) + math.Sqrt(theta*theta+1))
-				c := 1 / math.Sqrt(t*t+1)
-				sn := t * c
-				for k := range n { // columns p, q
-					kp, kq := s[k*n+p], s[k*n+q]
-					s[k*n+p], s[k*n+q] = c*kp-sn*kq, sn*kp+c*kq
-				}
-				for k := range n { // rows p, q
-					pk, qk := s[p*n+k], s[q*n+k]
-					s[p*n+k], s[q*n+k] = c*pk-sn*qk, sn*pk+c*qk
-				}
-			}
-		}
-		if off < 1e-24 {
-			break
-		}
-	}
-	top := 0.0
-	for i := range n {
-		top = math.Max(top, s[i*n+i])
-	}
-	return math.Sqrt(top)
-}
-
 // TestSpectralNormalize: a kernel [2, 2, 3, 4] is read as the matrix [12, 4]; after enough steps of power
 // iteration in training mode (one per call, u kept in its variable) σ matches the largest singular value of an
 // SVD, and W/σ has largest singular value 1. In inference mode u is read and not written. The gradient of
@@ -71,7 +27,7 @@ func TestSpectralNormalize(t *testing.T) {
 	for i, v := range w {
 		a[i] = float64(v)
 	}
-	want := largestSingularValue(a, 12, 4)
+	want := LargestSingularValue(a, 12, 4)
 
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(1); err != nil {
@@ -102,7 +58,7 @@ func TestSpectralNormalize(t *testing.T) {
 	for i, v := range out {
 		n[i] = float64(v)
 	}
-	if s := largestSingularValue(n, 12, 4); math.Abs(s-1) > 1e-4 {
+	if s := LargestSingularValue(n, 12, 4); math.Abs(s-1) > 1e-4 {
 		t.Errorf("W/σ has largest singular value %g, want 1", s)
 	}
 	u := store.GetVariable("/layer/weights" + SpectralStateName)
