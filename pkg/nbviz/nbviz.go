@@ -124,7 +124,7 @@ func ShowGrid(images *tensors.Tensor, opts viz.GridOptions) error {
 //
 // Usage, in a training loop:
 //
-//	live := viz.NewLiveView("DCGAN on MNIST")
+//	live := nbviz.NewLiveView("DCGAN on MNIST")
 //	for step := 1; step <= steps; step++ {
 //		dLoss, gLoss := trainStep()
 //		losses[0].X, losses[0].Y = append(losses[0].X, float64(step)), append(losses[0].Y, dLoss)

@@ -50,3 +50,23 @@ func ExampleHistogramSVG() {
 	fmt.Println(strings.Count(svg, "<polyline"), "curves,", strings.Count(svg, `<rect x=`)-2, "bars")
 	// Output: 3 curves, 3 bars
 }
+
+// The classes a classifier sees in real and generated digits, as shares of each sample: one slot per class with
+// its name as the tick, a bar per sample side by side.
+func ExampleBarSVG() {
+	real := []int{98, 113, 103, 101, 98, 89, 96, 103, 97, 102}
+	fake := []int{120, 130, 60, 101, 90, 80, 100, 110, 99, 110}
+	svg := viz.BarSVG("predicted classes", viz.IntLabels("", 10),
+		[]viz.Bars{viz.ShareBars("real test digits", real), viz.ShareBars("DCGAN samples", fake)},
+		viz.PlotOptions{XLabel: "class", YLabel: "share of the sample"})
+	// 2 × 10 bars; besides them, the plot's box and the legend's 2 swatches are <rect x=...>.
+	fmt.Println(strings.Count(svg, `<rect x=`)-3, "bars;", strings.Contains(svg, `text-anchor="middle">9</text>`))
+	// Output: 20 bars; true
+}
+
+// TextWidth measures a label as the SVGs set it, 12 pixels high: "1→7" is (0.636 + 0.838 + 0.636) em of DejaVu
+// Sans, 5% wider.
+func ExampleTextWidth() {
+	fmt.Printf("%.1f %.1f\n", viz.TextWidth("1→7", 12), viz.TextWidth("λ = 0: G ignores the codes", 12))
+	// Output: 26.6 168.4
+}

@@ -7,9 +7,11 @@ import (
 	"strings"
 )
 
-// A built-in 5×8 bitmap font for the labels drawn into grids. It covers printable ASCII; other runes are drawn
-// as a hollow box. It is drawn here rather than taken from golang.org/x/image/font/basicfont so that ganbook
-// needs no module beyond those its go.mod already lists.
+// A built-in 5×8 bitmap font for the labels drawn into grids. It covers printable ASCII and the symbols
+// ganbook's labels use (symbolSrc: arrows, Greek letters, superscripts, ≈, ≤, ±, ×, ‖, ∂, …); a few more runes
+// are spelled out in ASCII (spelled: ⇒ as "=>", … as "..."), and any other rune is drawn as a hollow box. It is
+// drawn here rather than taken from golang.org/x/image/font/basicfont, which covers ASCII only (and its
+// 7×13 glyphs would not fit under 28×28 digits).
 //
 // Each glyph is 5 pixels wide and 7 rows tall above the baseline, plus an 8th row for descenders (g, j, p, q, y
 // and the comma). Glyphs are advanced by 6 pixels, so a string of n runes is 6n-1 pixels wide.
@@ -118,21 +120,110 @@ var glyphSrc = map[rune]string{
 	'~':  "..... ..... .#... #.#.# ...#. ..... .....",
 }
 
+// symbolSrc holds the glyphs beyond ASCII, drawn the same way.
+var symbolSrc = map[rune]string{
+	'→': "..... ..#.. ...#. ##### ...#. ..#.. .....",
+	'←': "..... ..#.. .#... ##### .#... ..#.. .....",
+	'↑': "..#.. .###. #.#.# ..#.. ..#.. ..#.. ..#..",
+	'↓': "..#.. ..#.. ..#.. ..#.. #.#.# .###. ..#..",
+	'↔': "..... ..... .#.#. ##### .#.#. ..... .....",
+	'⇒': "..... ..#.. ####. ....# ####. ..#.. .....",
+	'α': "..... ..... .##.# #..#. #..#. #..#. .##.#",
+	'β': ".##.. #..#. #.#.. #..#. #...# ##..# #.##. #....",
+	'γ': "..... ..... #...# .#.#. .#.#. ..#.. ..#.. ..#..",
+	'δ': ".###. .#... ..#.. .###. #...# #...# .###.",
+	'ε': "..... ..... .###. #.... .##.. #.... .###.",
+	'θ': ".###. #...# #...# ##### #...# #...# .###.",
+	'λ': "##... ..#.. ..#.. .#.#. .#.#. #...# #...#",
+	'μ': "..... ..... #...# #...# #..## ###.# #.... #....",
+	'π': "..... ..... ##### .#.#. .#.#. .#.#. .#..#",
+	'ρ': "..... ..... .###. #...# #...# ####. #.... #....",
+	'σ': "..... ..... .#### #..#. #...# #...# .###.",
+	'τ': "..... ..... ##### ..#.. ..#.. ..#.. ...##",
+	'φ': "..#.. ..#.. .###. #.#.# #.#.# .###. ..#.. ..#..",
+	'χ': "..... ..... #...# .#.#. ..#.. .#.#. #...# #...#",
+	'ψ': "..... ..... #.#.# #.#.# #.#.# .###. ..#.. ..#..",
+	'ω': "..... ..... .#.#. #...# #.#.# #.#.# .#.#.",
+	'Δ': "..... ..#.. .#.#. .#.#. #...# #...# #####",
+	'Σ': "##### #.... .#... ..#.. .#... #.... #####",
+	'Φ': "..#.. .###. #.#.# #.#.# #.#.# .###. ..#..",
+	'Ω': ".###. #...# #...# #...# .#.#. .#.#. ##.##",
+	'∂': "..##. ....# ....# .#### #...# #...# .###.",
+	'∇': "##### #...# #...# .#.#. .#.#. ..#.. .....",
+	'√': "..### ..#.. ..#.. ..#.. #.#.. .##.. ..#..",
+	'∞': "..... ..... .#.#. #.#.# .#.#. ..... .....",
+	'∈': "..... .#### #.... ##### #.... .#### .....",
+	'∑': "##### #.... .#... ..#.. .#... #.... #####",
+	'≈': "..... .#... #.#.# ...#. .#... #.#.# ...#.",
+	'≠': "..... ....# ##### ..#.. ##### #.... .....",
+	'≤': "...#. ..#.. .#... ..#.. ...#. ..... #####",
+	'≥': ".#... ..#.. ...#. ..#.. .#... ..... #####",
+	'±': "..#.. ..#.. ##### ..#.. ..#.. ..... #####",
+	'×': "..... #...# .#.#. ..#.. .#.#. #...# .....",
+	'÷': "..... ..#.. ..... ##### ..... ..#.. .....",
+	'·': "..... ..... ..... ..#.. ..... ..... .....",
+	'°': ".##.. #..#. #..#. .##.. ..... ..... .....",
+	'‖': ".#.#. .#.#. .#.#. .#.#. .#.#. .#.#. .#.#.",
+	'¹': "..#.. .##.. ..#.. .###. ..... ..... .....",
+	'²': ".##.. ...#. ..#.. .###. ..... ..... .....",
+	'³': ".##.. ...#. ..#.. ...#. .##.. ..... .....",
+	'⁻': "..... .###. ..... ..... ..... ..... .....",
+	'é': "...#. ..#.. .###. #...# ##### #.... .###.",
+	'è': ".#... ..#.. .###. #...# ##### #.... .###.",
+	'ä': ".#.#. ..... .###. ....# .#### #...# .####",
+	'ö': ".#.#. ..... .###. #...# #...# #...# .###.",
+	'ü': ".#.#. ..... #...# #...# #...# #..## .##.#",
+	'–': "..... ..... ..... ##### ..... ..... .....",
+	'…': "..... ..... ..... ..... ..... ..... #.#.#",
+	'✓': "..... ....# ...#. #.#.. .#... ..... .....",
+}
+
+// spelled holds ASCII spellings of runes the font has no glyph for, so that a label keeps its meaning: the
+// double arrows, typographic quotes and dashes, the minus sign, subscripts and the superscripts without a glyph.
+var spelled = map[rune]string{
+	'⇐': "<=", '⇔': "<=>", '↦': "|->", '⟶': "->", '⟵': "<-",
+	'−': "-", '—': "--", '‐': "-", '‑': "-",
+	'‘': "'", '’': "'", '′': "'", '″': "''", '“': "\"", '”': "\"", '«': "<<", '»': ">>",
+	'⟨': "<", '⟩': ">", '∗': "*", '∕': "/", '∼': "~", '≡': "==", '≪': "<<", '≫': ">>",
+	'\u00a0': " ", '\u2009': " ", '\u202f': " ",
+	'⁰': "^0", '⁴': "^4", '⁵': "^5", '⁶': "^6", '⁷': "^7", '⁸': "^8", '⁹': "^9", '⁺': "^+",
+	'₀': "_0", '₁': "_1", '₂': "_2", '₃': "_3", '₄': "_4", '₅': "_5", '₆': "_6", '₇': "_7", '₈': "_8", '₉': "_9",
+	'ᵢ': "_i", 'ₜ': "_t",
+}
+
+// glyphRunes is s as the runes the font draws: each rune with a glyph, spelled runes replaced by their
+// spelling, and any other rune left as it is (drawn as a hollow box).
+func glyphRunes(s string) []rune {
+	var out []rune
+	for _, r := range s {
+		if _, ok := glyphs[r]; !ok {
+			if sp, ok := spelled[r]; ok {
+				out = append(out, []rune(sp)...)
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // glyph is one character's bitmap: bit 4 of a row is its leftmost pixel.
 type glyph [glyphH]uint8
 
 // unknownGlyph is drawn for runes the font lacks: a hollow box.
 var unknownGlyph = mustParseGlyph("##### #...# #...# #...# #...# #...# #####")
 
-// glyphs is glyphSrc parsed.
+// glyphs is glyphSrc and symbolSrc parsed.
 var glyphs = func() map[rune]glyph {
-	m := make(map[rune]glyph, len(glyphSrc))
-	for r, src := range glyphSrc {
-		g, err := parseGlyph(src)
-		if err != nil {
-			panic(fmt.Sprintf("viz: glyph %q: %v", r, err))
+	m := make(map[rune]glyph, len(glyphSrc)+len(symbolSrc))
+	for _, src := range []map[rune]string{glyphSrc, symbolSrc} {
+		for r, rows := range src {
+			g, err := parseGlyph(rows)
+			if err != nil {
+				panic(fmt.Sprintf("viz: glyph %q: %v", r, err))
+			}
+			m[r] = g
 		}
-		m[r] = g
 	}
 	return m
 }()
@@ -173,11 +264,38 @@ func (g glyph) ink(x, y int) bool { return g[y]>>(glyphW-1-x)&1 == 1 }
 
 // textWidth is the width in pixels of s drawn with each font pixel as a scale×scale square.
 func textWidth(s string, scale int) int {
-	n := len([]rune(s))
+	n := len(glyphRunes(s))
 	if n == 0 {
 		return 0
 	}
 	return (n*glyphAdvance - 1) * scale
+}
+
+// wrapGlyphs breaks s into lines no wider than maxWidth pixels in the bitmap font at scale: at spaces, and
+// inside a word wider than maxWidth on its own (at least one glyph a line). Joined with spaces, the lines give s
+// back (runs of spaces collapsed). It returns one line for a label that fits, and for an empty one.
+func wrapGlyphs(s string, scale, maxWidth int) []string {
+	if textWidth(s, scale) <= maxWidth {
+		return []string{s}
+	}
+	perLine := max((maxWidth/scale+1)/glyphAdvance, 1) // the glyphs that fit in maxWidth
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && textWidth(line+" "+word, scale) <= maxWidth {
+			line += " " + word
+			continue
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		for runes := glyphRunes(word); len(runes) > perLine; runes = runes[perLine:] {
+			lines = append(lines, string(runes[:perLine]))
+			word = string(runes[perLine:])
+		}
+		line = word
+	}
+	return append(lines, line)
 }
 
 // textHeight is the height in pixels of a line of text, descenders included.

@@ -39,7 +39,9 @@ type GridOptions struct {
 	Pad int
 	// Labels are drawn in a text band under each cell (above with LabelsAbove): Labels[k] under image k.
 	// A shorter slice leaves the last images unlabelled, "" leaves one unlabelled, and nil draws no band at all.
-	// A label wider than its cell is cut at the cell's right edge: enlarge the cells with Scale.
+	// A label wider than its cell is wrapped onto more lines, at spaces or, for a word wider than the cell,
+	// inside it; the band grows to the most lines a label needs, and no label is cut. Enlarge the cells with
+	// Scale to keep labels on one line.
 	Labels      []string
 	LabelsAbove bool
 	// Scale enlarges each image pixel to Scale×Scale pixels (nearest neighbour), so that labels fit under
@@ -76,7 +78,7 @@ func GridFromFlatWith(flat []float32, n, h, w, c int, opts GridOptions) (image.I
 // column c), rowLabels at the left of the rows and colLabels above the columns. For InfoGAN (Chen et al. 2016,
 // Fig. 2), row r holds one value of the categorical code and the columns sweep a continuous code, e.g.
 // colLabels = RangeLabels("c=", -2, 2, cols). opts sets Pad, Scale and FontScale; its Cols and Labels are not used.
-// nil rowLabels (colLabels) leave no room for them; a column label wider than its cell is cut.
+// nil rowLabels (colLabels) leave no room for them; a column label wider than its cell is wrapped, as GridWith's.
 func TraversalGrid(images *tensors.Tensor, rows, cols int, rowLabels, colLabels []string, opts GridOptions) (image.Image, error) {
 	s, err := tensorImages(images, "TraversalGrid")
 	if err != nil {
@@ -158,9 +160,15 @@ func (s imageSet) grid(opts GridOptions) image.Image {
 	cols = min(cols, s.n)
 	rows := (s.n + cols - 1) / cols
 	cw, ch := s.w*scale, s.h*scale
+	labels := make([][]string, len(opts.Labels))
 	band := 0
 	if opts.Labels != nil {
-		band = textHeight(fs) + 2 // a pixel of space above and below the text
+		lines := 1
+		for k, l := range opts.Labels {
+			labels[k] = wrapGlyphs(l, fs, cw)
+			lines = max(lines, len(labels[k]))
+		}
+		band = lines*(textHeight(fs)+1) + 1 // a pixel of space above and below each line
 	}
 	cv := newCanvas(s.c, cols*(cw+pad)+pad, rows*(ch+band+pad)+pad)
 	for k := range s.n {
@@ -170,8 +178,8 @@ func (s imageSet) grid(opts GridOptions) image.Image {
 			imageY, textY = y0+band, y0+1
 		}
 		s.draw(cv, k, x0, imageY, scale)
-		if k < len(opts.Labels) {
-			cv.textCentred(opts.Labels[k], image.Rect(x0, textY, x0+cw, textY+textHeight(fs)), fs)
+		if k < len(labels) {
+			cv.linesCentred(labels[k], image.Rect(x0, textY, x0+cw, y0+ch+band), fs)
 		}
 	}
 	return cv.image()
@@ -189,7 +197,11 @@ func (s imageSet) traversal(rows, cols int, rowLabels, colLabels []string, opts 
 		left += 4 // two pixels of space either side
 	}
 	if colLabels != nil {
-		top = th + 2
+		lines := 1
+		for _, l := range colLabels {
+			lines = max(lines, len(wrapGlyphs(l, fs, cw)))
+		}
+		top = lines*(th+1) + 1
 	}
 	cv := newCanvas(s.c, left+cols*(cw+pad)+pad, top+rows*(ch+pad)+pad)
 	for r := range rows {
@@ -204,7 +216,7 @@ func (s imageSet) traversal(rows, cols int, rowLabels, colLabels []string, opts 
 	}
 	for c := range min(cols, len(colLabels)) {
 		x0 := left + pad + c*(cw+pad)
-		cv.textCentred(colLabels[c], image.Rect(x0, 1, x0+cw, 1+th), fs)
+		cv.linesCentred(wrapGlyphs(colLabels[c], fs, cw), image.Rect(x0, 1, x0+cw, top), fs)
 	}
 	return cv.image()
 }
@@ -271,7 +283,7 @@ func (cv canvas) set(x, y int, r, g, b uint8) {
 // inking only pixels inside clip.
 func (cv canvas) text(s string, x, y, scale int, clip image.Rectangle) {
 	clip = clip.Intersect(cv.image().Bounds())
-	for i, r := range []rune(s) {
+	for i, r := range glyphRunes(s) {
 		g, ok := glyphs[r]
 		if !ok {
 			g = unknownGlyph
@@ -294,11 +306,13 @@ func (cv canvas) text(s string, x, y, scale int, clip image.Rectangle) {
 	}
 }
 
-// textCentred draws s centred across box, starting at box's top; a label wider than box starts at its left
-// edge and is cut at its right edge.
-func (cv canvas) textCentred(s string, box image.Rectangle, scale int) {
-	x := box.Min.X + max((box.Dx()-textWidth(s, scale))/2, 0)
-	cv.text(s, x, box.Min.Y, scale, box)
+// linesCentred draws lines one under the other from box's top, each centred across box (a line wider than box,
+// which wrapGlyphs makes only of a single glyph wider than the cell, starts at its left edge and is cut there).
+func (cv canvas) linesCentred(lines []string, box image.Rectangle, scale int) {
+	for i, l := range lines {
+		x := box.Min.X + max((box.Dx()-textWidth(l, scale))/2, 0)
+		cv.text(l, x, box.Min.Y+i*(textHeight(scale)+1), scale, box)
+	}
 }
 
 // EncodePNG returns img as PNG bytes.

@@ -4,10 +4,7 @@ package viz
 
 import (
 	"fmt"
-	"html"
-	"maps"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/pkg/errors"
@@ -34,50 +31,65 @@ func colour(c string, k int) string {
 	return palette[k%len(palette)]
 }
 
-// The plots' margins in pixels: the legend goes in the right one.
-const plotLeft, plotRight, plotTop, plotBottom = 60, 130, 30, 40
-
 // LinePlotSVG draws the series as an SVG line plot of width×height pixels with axes, ticks and a legend.
-// Non-finite points are skipped.
+// Non-finite points are skipped. It is LinePlotSVGWith with only a size and an x label.
 func LinePlotSVG(title, xLabel string, series []Series, width, height int) string {
-	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	return LinePlotSVGWith(title, series, PlotOptions{Width: width, Height: height, XLabel: xLabel})
+}
+
+// LinePlotSVGWith draws the series as an SVG line plot with axes, ticks and a legend, set up by opts: its size
+// (0: 540×420), axis labels and fixed ranges (XRange, YRange; else fitted to the data). Non-finite points are
+// skipped. When every x (or every y) is an integer, steps or classes say, the axis has integer ticks only.
+// Use BarSVG rather than lines for categories (pairs, classes, runs): a line between two categories means
+// nothing.
+func LinePlotSVGWith(title string, series []Series, opts PlotOptions) string {
+	xb, yb := newBounds(), newBounds()
+	var xs, ys [][]float64
 	for _, s := range series {
 		for i := range min(len(s.X), len(s.Y)) {
 			if finite(s.X[i]) && finite(s.Y[i]) {
-				xmin, xmax = math.Min(xmin, s.X[i]), math.Max(xmax, s.X[i])
-				ymin, ymax = math.Min(ymin, s.Y[i]), math.Max(ymax, s.Y[i])
+				xb.add(s.X[i])
+				yb.add(s.Y[i])
 			}
 		}
+		xs, ys = append(xs, s.X), append(ys, s.Y)
 	}
-	if xmin > xmax {
-		xmin, xmax, ymin, ymax = 0, 1, 0, 1
-	}
-	if xmax == xmin {
-		xmax = xmin + 1
-	}
-	if ymax == ymin {
-		ymin, ymax = ymin-1, ymax+1
-	}
-	f := newFrame(title, width, height, xmin, xmax, ymin, ymax)
-	f.axes(xLabel, "")
+	width, height := opts.size()
+	spec := plotSpec{title: title, width: width, height: height, xLabel: opts.XLabel, yLabel: opts.YLabel}
+	spec.x.lo, spec.x.hi = xb.fit(opts.XRange, 0)
+	spec.y.lo, spec.y.hi = yb.fit(opts.YRange, 0)
+	spec.x.integer, spec.y.integer = allIntegers(xs...), allIntegers(ys...)
 	for k, s := range series {
-		c := colour(s.Color, k)
-		f.polyline(s, c)
-		f.legendLine(s.Name, c, s.Dashed)
+		spec.legend = append(spec.legend, legendEntry{kind: legendLine, name: s.Name, colour: colour(s.Color, k), dashed: s.Dashed})
+	}
+	f := newFrame(spec)
+	f.axes()
+	for k, s := range series {
+		f.polyline(s, colour(s.Color, k))
 	}
 	return f.end()
 }
 
-// PlotOptions sets up ScatterSVG and HistogramSVG. The zero value is a 540×420 plot with axes fitted to the data.
+// PlotOptions sets up LinePlotSVGWith, ScatterSVG, HistogramSVG and BarSVG. The zero value is a 540×420 plot
+// with axes fitted to the data.
 type PlotOptions struct {
 	// Width and Height are the picture's size in pixels; 0 means 540×420, which leaves a 350×350 plot area
-	// next to the legend.
+	// next to the legend. A plot whose labels need more room than the size leaves grows its margins first,
+	// then the picture: no title, legend name or tick label is cut.
 	Width, Height int
 	// XLabel and YLabel name the axes.
 	XLabel, YLabel string
 	// XRange and YRange fix the axes to [lo, hi] when lo < hi (to keep the view still across training steps);
 	// otherwise they are fitted to the data. Points outside a fixed range are not drawn.
 	XRange, YRange [2]float64
+	// EqualAxes gives x and y the same units per pixel, so that a circle in the data is a circle on the page
+	// (the ring of Gaussians stays a ring): the plot area shrinks along one axis and is centred. ScatterSVG
+	// uses equal axes when EqualAxes is set, and also when XRange and YRange are both given, unless
+	// StretchAxes is set. The other plots use them only when EqualAxes is set.
+	EqualAxes bool
+	// StretchAxes lets ScatterSVG fill the plot area with fixed XRange and YRange of different lengths, each
+	// axis on its own scale. EqualAxes wins over it.
+	StretchAxes bool
 	// MaxPoints caps the points ScatterSVG draws from each set, taking every k-th point; 0 means 1000.
 	// It keeps the SVG small: a point costs about 40 bytes.
 	MaxPoints int
@@ -117,7 +129,8 @@ type Points struct {
 
 // ScatterSVG draws the point sets as dots of their colours, with axes and a legend, over an optional heat map
 // of opts.Heat: the view of GAN Lab (Kahng et al. 2018), real samples against generated ones over the
-// discriminator's output. Non-finite points are skipped; at most opts.MaxPoints of each set are drawn.
+// discriminator's output. Non-finite points are skipped; at most opts.MaxPoints of each set are drawn. With
+// both XRange and YRange given (or EqualAxes), x and y have the same scale: see PlotOptions.EqualAxes.
 //
 // For example, for a 2-D toy GAN:
 //
@@ -134,13 +147,25 @@ func ScatterSVG(title string, sets []Points, opts PlotOptions) string {
 			}
 		}
 	}
-	xmin, xmax := xb.fit(opts.XRange, 0.05)
-	ymin, ymax := yb.fit(opts.YRange, 0.05)
-	f := newFrame(title, width, height, xmin, xmax, ymin, ymax)
+	spec := plotSpec{title: title, width: width, height: height, xLabel: opts.XLabel, yLabel: opts.YLabel,
+		equal: opts.EqualAxes || (!opts.StretchAxes && opts.XRange[0] < opts.XRange[1] && opts.YRange[0] < opts.YRange[1])}
+	spec.x.lo, spec.x.hi = xb.fit(opts.XRange, 0.05)
+	spec.y.lo, spec.y.hi = yb.fit(opts.YRange, 0.05)
+	for k, s := range sets {
+		spec.legend = append(spec.legend, legendEntry{kind: legendDot, name: s.Name, colour: colour(s.Color, k)})
+	}
+	if opts.Heat != nil {
+		label := opts.HeatLabel
+		if label == "" {
+			label = "D(x)"
+		}
+		spec.legend = append(spec.legend, legendEntry{kind: legendHeat, name: label})
+	}
+	f := newFrame(spec)
 	if opts.Heat != nil {
 		f.heat(opts.Heat, opts.HeatCells)
 	}
-	f.axes(opts.XLabel, opts.YLabel)
+	f.axes()
 	maxPoints := opts.MaxPoints
 	if maxPoints <= 0 {
 		maxPoints = 1000
@@ -150,24 +175,15 @@ func ScatterSVG(title string, sets []Points, opts PlotOptions) string {
 		radius = 2.5
 	}
 	for k, s := range sets {
-		c := colour(s.Color, k)
 		n := min(len(s.X), len(s.Y))
 		stride := max((n+maxPoints-1)/maxPoints, 1)
-		fmt.Fprintf(&f.b, `<g fill="%s" fill-opacity="0.75">`, c)
+		fmt.Fprintf(&f.b, `<g fill="%s" fill-opacity="0.75">`, colour(s.Color, k))
 		for i := 0; i < n; i += stride {
 			if x, y := s.X[i], s.Y[i]; f.inside(x, y) {
 				fmt.Fprintf(&f.b, `<circle cx="%.1f" cy="%.1f" r="%g"/>`, f.px(x), f.py(y), radius)
 			}
 		}
 		f.b.WriteString(`</g>`)
-		f.legendDot(s.Name, c)
-	}
-	if opts.Heat != nil {
-		label := opts.HeatLabel
-		if label == "" {
-			label = "D(x)"
-		}
-		f.legendHeat(label)
 	}
 	return f.end()
 }
@@ -180,15 +196,9 @@ type Histogram struct {
 	Color string
 }
 
-// HistogramSVG draws the 1-D samples as translucent histograms over opts.Bins equal bins, normalised to
-// densities (a bin's height is count / (n × bin width), n counting every finite sample, so the bars' area is the
-// fraction of the sample inside the x range), and the curves on the same axes: densities such as p_data and p_g,
-// or D(x) and D*(x) = p_data / (p_data + p_g) (Goodfellow et al. 2014, Prop. 1), whose values in [0, 1] share the
-// density axis as they are; scale a curve yourself to compare it with densities of another size.
-// Colours follow the palette: the histograms first, then the curves. The x range is opts.XRange if set, else
-// that of the samples and the curves; the y range is opts.YRange if set, else from 0 to the highest bar or curve.
 // CountsHistogram is a histogram of a class histogram: counts[k] samples at x = k (pkg/eval's class histogram
-// of generated or real images, drawn with Bins 10 over [-0.5, 9.5]).
+// of generated or real images, drawn with Bins 10 over [-0.5, 9.5]). BarSVG with CountBars or ShareBars draws
+// such counts better: one bar per class, the class names as ticks.
 func CountsHistogram(name string, counts []int) Histogram {
 	h := Histogram{Name: name}
 	for k, n := range counts {
@@ -199,14 +209,23 @@ func CountsHistogram(name string, counts []int) Histogram {
 	return h
 }
 
-// SampleFunc turns a formula into a curve.
+// HistogramSVG draws the 1-D samples as translucent histograms over opts.Bins equal bins, normalised to
+// densities (a bin's height is count / (n × bin width), n counting every finite sample, so the bars' area is the
+// fraction of the sample inside the x range), and the curves on the same axes: densities such as p_data and p_g,
+// or D(x) and D*(x) = p_data / (p_data + p_g) (Goodfellow et al. 2014, Prop. 1), whose values in [0, 1] share the
+// density axis as they are; scale a curve yourself to compare it with densities of another size.
+// Colours follow the palette: the histograms first, then the curves. The x range is opts.XRange if set, else
+// that of the samples and the curves; the y range is opts.YRange if set, else from 0 to the highest bar or curve.
+// When every sample and every curve's x is an integer (classes), the x ticks are integers.
 func HistogramSVG(title string, hists []Histogram, curves []Series, opts PlotOptions) string {
 	width, height := opts.size()
 	xb := newBounds()
+	var positions [][]float64
 	for _, h := range hists {
 		for _, v := range h.Samples {
 			xb.add(v)
 		}
+		positions = append(positions, h.Samples)
 	}
 	for _, s := range curves {
 		for i := range min(len(s.X), len(s.Y)) {
@@ -214,6 +233,7 @@ func HistogramSVG(title string, hists []Histogram, curves []Series, opts PlotOpt
 				xb.add(s.X[i])
 			}
 		}
+		positions = append(positions, s.X)
 	}
 	xmin, xmax := xb.fit(opts.XRange, 0)
 	bins := opts.Bins
@@ -255,11 +275,18 @@ func HistogramSVG(title string, hists []Histogram, curves []Series, opts PlotOpt
 	} else if ymax <= 0 {
 		ymax = 1
 	}
-	f := newFrame(title, width, height, xmin, xmax, ymin, ymax)
-	f.axes(opts.XLabel, opts.YLabel)
+	spec := plotSpec{title: title, width: width, height: height, xLabel: opts.XLabel, yLabel: opts.YLabel, equal: opts.EqualAxes,
+		x: axisSpec{lo: xmin, hi: xmax, integer: allIntegers(positions...)}, y: axisSpec{lo: ymin, hi: ymax}}
 	for k, h := range hists {
-		c := colour(h.Color, k)
-		fmt.Fprintf(&f.b, `<g fill="%s" fill-opacity="0.35">`, c)
+		spec.legend = append(spec.legend, legendEntry{kind: legendBox, name: h.Name, colour: colour(h.Color, k), opacity: 0.35})
+	}
+	for k, s := range curves {
+		spec.legend = append(spec.legend, legendEntry{kind: legendLine, name: s.Name, colour: colour(s.Color, len(hists)+k), dashed: s.Dashed})
+	}
+	f := newFrame(spec)
+	f.axes()
+	for k, h := range hists {
+		fmt.Fprintf(&f.b, `<g fill="%s" fill-opacity="0.35">`, colour(h.Color, k))
 		for i, d := range densities[k] {
 			if d <= ymin {
 				continue
@@ -269,12 +296,9 @@ func HistogramSVG(title string, hists []Histogram, curves []Series, opts PlotOpt
 			fmt.Fprintf(&f.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>`, x0, y0, x1-x0, y1-y0)
 		}
 		f.b.WriteString(`</g>`)
-		f.legendBox(h.Name, c)
 	}
 	for k, s := range curves {
-		c := colour(s.Color, len(hists)+k)
-		f.polyline(s, c)
-		f.legendLine(s.Name, c, s.Dashed)
+		f.polyline(s, colour(s.Color, len(hists)+k))
 	}
 	return f.end()
 }
@@ -313,156 +337,6 @@ func HeatColor(v float64) string {
 	return lerp(white, green, (v-0.5)/0.5)
 }
 
-// frame is an SVG plot being written: the data range [xmin, xmax]×[ymin, ymax] maps to the plot area inside
-// the margins, and the legend is written in the right margin, one entry per 18 pixels.
-type frame struct {
-	b                      strings.Builder
-	height                 int
-	xmin, xmax, ymin, ymax float64
-	pw, ph                 float64 // the plot area's size
-	legend                 int     // legend rows written
-}
-
-// newFrame starts an SVG of width×height pixels with a white background and the title.
-func newFrame(title string, width, height int, xmin, xmax, ymin, ymax float64) *frame {
-	f := &frame{height: height, xmin: xmin, xmax: xmax, ymin: ymin, ymax: ymax,
-		pw: float64(width - plotLeft - plotRight), ph: float64(height - plotTop - plotBottom)}
-	fmt.Fprintf(&f.b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">`, width, height)
-	fmt.Fprintf(&f.b, `<rect width="100%%" height="100%%" fill="white"/>`)
-	fmt.Fprintf(&f.b, `<text x="%d" y="18" font-size="14">%s</text>`, plotLeft, html.EscapeString(title))
-	return f
-}
-
-func (f *frame) px(x float64) float64 { return plotLeft + (x-f.xmin)/(f.xmax-f.xmin)*f.pw }
-func (f *frame) py(y float64) float64 { return plotTop + (f.ymax-y)/(f.ymax-f.ymin)*f.ph }
-
-// inside reports whether (x, y) is finite and within the data range.
-func (f *frame) inside(x, y float64) bool {
-	return finite(x) && finite(y) && x >= f.xmin && x <= f.xmax && y >= f.ymin && y <= f.ymax
-}
-
-// axes draws the plot area's box, five ticks on each axis with horizontal grid lines, and the axis labels.
-func (f *frame) axes(xLabel, yLabel string) {
-	fmt.Fprintf(&f.b, `<rect x="%d" y="%d" width="%.0f" height="%.0f" fill="none" stroke="#888"/>`, plotLeft, plotTop, f.pw, f.ph)
-	for i := 0; i <= 4; i++ {
-		yv := f.ymin + (f.ymax-f.ymin)*float64(i)/4
-		xv := f.xmin + (f.xmax-f.xmin)*float64(i)/4
-		fmt.Fprintf(&f.b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, plotLeft-4, f.py(yv)+4, tick(yv))
-		fmt.Fprintf(&f.b, `<line x1="%d" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#eee"/>`, plotLeft, plotLeft+f.pw, f.py(yv), f.py(yv))
-		fmt.Fprintf(&f.b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, f.px(xv), plotTop+f.ph+16, tick(xv))
-	}
-	fmt.Fprintf(&f.b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, plotLeft+f.pw/2, f.height-4, html.EscapeString(xLabel))
-	if yLabel != "" {
-		fmt.Fprintf(&f.b, `<text transform="translate(14,%.1f) rotate(-90)" text-anchor="middle">%s</text>`, plotTop+f.ph/2, html.EscapeString(yLabel))
-	}
-}
-
-// polyline draws s's finite points inside the x range as a line, clipping y to the y range.
-func (f *frame) polyline(s Series, c string) {
-	var pts []string
-	for i := range min(len(s.X), len(s.Y)) {
-		if x, y := s.X[i], s.Y[i]; finite(x) && finite(y) && x >= f.xmin && x <= f.xmax {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", f.px(x), f.py(min(max(y, f.ymin), f.ymax))))
-		}
-	}
-	fmt.Fprintf(&f.b, `<polyline fill="none" stroke="%s" stroke-width="1.5"%s points="%s"/>`, c, dash(s.Dashed), strings.Join(pts, " "))
-}
-
-// heat draws fn's values on cells×cells cells coloured by HeatColor: one <path> per colour, each run of cells of
-// that colour in a row a rectangle "M x y h w v h h -w z" of it (a third of a <rect>'s bytes).
-func (f *frame) heat(fn func(x, y float64) float64, cells int) {
-	if cells <= 0 {
-		cells = 40
-	}
-	cells = min(cells, 64)
-	cw, ch := f.pw/float64(cells), f.ph/float64(cells)
-	paths := map[string]*strings.Builder{}
-	for j := range cells { // j counts rows from the top
-		y := f.ymax - (float64(j)+0.5)*(f.ymax-f.ymin)/float64(cells)
-		run, runColour := 0, ""
-		flush := func(end int) {
-			if run == 0 || runColour == "" {
-				return
-			}
-			p := paths[runColour]
-			if p == nil {
-				p = &strings.Builder{}
-				paths[runColour] = p
-			}
-			w := float64(run) * cw
-			fmt.Fprintf(p, "M%.1f %.1fh%.1fv%.1fh%.1fz", plotLeft+float64(end-run)*cw, plotTop+float64(j)*ch, w, ch, -w)
-		}
-		for i := range cells {
-			x := f.xmin + (float64(i)+0.5)*(f.xmax-f.xmin)/float64(cells)
-			c := ""
-			if v := fn(x, y); !math.IsNaN(v) {
-				c = HeatColor(v)
-			}
-			if c != runColour {
-				flush(i)
-				run, runColour = 0, c
-			}
-			run++
-		}
-		flush(cells)
-	}
-	f.b.WriteString(`<g shape-rendering="crispEdges">`)
-	for _, c := range slices.Sorted(maps.Keys(paths)) {
-		fmt.Fprintf(&f.b, `<path fill="%s" d="%s"/>`, c, paths[c])
-	}
-	f.b.WriteString(`</g>`)
-}
-
-// legendY is the baseline-ish y of the next legend row.
-func (f *frame) legendY() int { return plotTop + 14 + 18*f.legend }
-
-func (f *frame) legendLine(name, c string, dashed bool) {
-	ly := f.legendY()
-	fmt.Fprintf(&f.b, `<line x1="%.0f" x2="%.0f" y1="%d" y2="%d" stroke="%s" stroke-width="3"%s/>`, plotLeft+f.pw+10, plotLeft+f.pw+30, ly, ly, c, dash(dashed))
-	f.legendText(name, ly)
-}
-
-func (f *frame) legendDot(name, c string) {
-	ly := f.legendY()
-	fmt.Fprintf(&f.b, `<circle cx="%.0f" cy="%d" r="4" fill="%s"/>`, plotLeft+f.pw+20, ly, c)
-	f.legendText(name, ly)
-}
-
-func (f *frame) legendBox(name, c string) {
-	ly := f.legendY()
-	fmt.Fprintf(&f.b, `<rect x="%.0f" y="%d" width="20" height="10" fill="%s" fill-opacity="0.35"/>`, plotLeft+f.pw+10, ly-5, c)
-	f.legendText(name, ly)
-}
-
-func (f *frame) legendText(name string, ly int) {
-	fmt.Fprintf(&f.b, `<text x="%.0f" y="%d">%s</text>`, plotLeft+f.pw+35, ly+4, html.EscapeString(name))
-	f.legend++
-}
-
-// legendHeat writes the heat map's name and a colour bar from 0 to 1 (three legend rows).
-func (f *frame) legendHeat(name string) {
-	ly, x0 := f.legendY(), plotLeft+f.pw+10
-	fmt.Fprintf(&f.b, `<text x="%.0f" y="%d">%s</text>`, x0, ly+4, html.EscapeString(name))
-	for i := range 5 {
-		fmt.Fprintf(&f.b, `<rect x="%.0f" y="%d" width="20" height="10" fill="%s" stroke="#888" stroke-width="0.5"/>`, x0+20*float64(i), ly+10, HeatColor(float64(i)/4))
-	}
-	fmt.Fprintf(&f.b, `<text x="%.0f" y="%d" font-size="10">0</text>`, x0, ly+32)
-	fmt.Fprintf(&f.b, `<text x="%.0f" y="%d" font-size="10" text-anchor="end">1</text>`, x0+100, ly+32)
-	f.legend += 3
-}
-
-func (f *frame) end() string {
-	f.b.WriteString(`</svg>`)
-	return f.b.String()
-}
-
-func dash(dashed bool) string {
-	if dashed {
-		return ` stroke-dasharray="6 4"`
-	}
-	return ""
-}
-
 // bounds is the range of the finite values added.
 type bounds struct{ lo, hi float64 }
 
@@ -490,15 +364,3 @@ func (r bounds) fit(fixed [2]float64, margin float64) (lo, hi float64) {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-func tick(v float64) string {
-	switch a := math.Abs(v); {
-	case a == 0:
-		return "0"
-	case a >= 1000 || a < 0.01:
-		return fmt.Sprintf("%.2g", v)
-	case a >= 10:
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.2f", v)
-}

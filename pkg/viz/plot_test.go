@@ -37,7 +37,7 @@ func TestLinePlotSVGCoordinates(t *testing.T) {
 }
 
 func TestScatterSVG(t *testing.T) {
-	many := Points{Name: "generated <G>"}
+	many := Points{Name: "G(<z>)"}
 	for i := range 5000 {
 		many.X, many.Y = append(many.X, float64(i%10)), append(many.Y, float64(i%7))
 	}
@@ -51,7 +51,7 @@ func TestScatterSVG(t *testing.T) {
 	for _, want := range []string{
 		`<g fill="#123456" fill-opacity="0.75"><circle cx="160.0" cy="130.0" r="2.5"/><circle cx="60.0" cy="30.0" r="2.5"/></g>`,
 		`<g fill="#D55E00" fill-opacity="0.75"><circle cx="60.0" cy="230.0" r="2.5"/>`,
-		"generated &lt;G&gt;", ">x1</text>", "rotate(-90)", ">x2</text>",
+		"G(&lt;z&gt;)", ">x1</text>", "rotate(-90)", ">x2</text>",
 	} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("SVG lacks %s", want)
@@ -180,8 +180,8 @@ func TestHistogramSVG(t *testing.T) {
 	if want := fmt.Sprintf(`<rect x="110.0" y="%.1f" width="50.0" height="%.1f"/>`, 230-200*0.5/0.525, 200*0.5/0.525); !strings.Contains(svg, want) {
 		t.Errorf("fitted SVG lacks %s", want)
 	}
-	if n := strings.Count(svg, "<rect"); n != 2+3+1 {
-		t.Errorf("%d rects, want 6 (background, box, 3 bars, 1 legend box)", n)
+	if n := strings.Count(svg, "<rect"); n != 2+3 {
+		t.Errorf("%d rects, want 5 (background, box, 3 bars; the unnamed histogram has no legend entry)", n)
 	}
 }
 

@@ -148,17 +148,26 @@ func TestGridWithLabels(t *testing.T) {
 			}
 		}
 	})
-	t.Run("clipped", func(t *testing.T) {
-		// "WWW" is 17 pixels wide: it is cut at its 6-pixel cell's right edge and leaves the next cell alone.
-		img, err := GridFromFlatWith(flat, 2, 2, 2, 1, GridOptions{Cols: 2, Pad: 1, Scale: 3, Labels: []string{"WWW", ""}})
+	t.Run("wrapped", func(t *testing.T) {
+		// "W WW" is 23 pixels wide and its cell 6: it is wrapped one glyph a line (5 pixels), in a band of
+		// 3 lines of 8+1 pixels plus 1, and leaves the next cell alone. Nothing is cut: the band holds the
+		// three W's ink.
+		img, err := GridFromFlatWith(flat, 2, 2, 2, 1, GridOptions{Cols: 2, Pad: 1, Scale: 3, Labels: []string{"W WW", ""}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := inked(img, image.Rect(7, 0, 15, 18)); n != 0 {
+		if b := img.Bounds(); b.Dy() != 1+6+28+1 {
+			t.Fatalf("grid is %v, want 36 pixels tall", b)
+		}
+		if got := wrapGlyphs("W WW", 1, 6); strings.Join(got, "|") != "W|W|W" {
+			t.Errorf("wrapGlyphs(%q) = %q", "W WW", got)
+		}
+		if n := inked(img, image.Rect(7, 0, 15, 36)); n != 0 {
 			t.Errorf("the first label spilled %d pixels of ink past its cell", n)
 		}
-		if n := inked(img, image.Rect(1, 8, 7, 16)); n == 0 {
-			t.Error("the first label drew nothing")
+		w := inked(img, image.Rect(1, 8, 7, 17))
+		if w == 0 || inked(img, image.Rect(1, 17, 7, 26)) != w || inked(img, image.Rect(1, 26, 7, 35)) != w {
+			t.Error("the three lines of the wrapped label do not each hold a W")
 		}
 	})
 	t.Run("rgb", func(t *testing.T) {
