@@ -448,3 +448,45 @@ func CheckerboardShare(images []float32, n, h, w, c int) float64 {
 	}
 	return total / float64(n)
 }
+
+// FlatSquareShare is the share of n grey images (flat [n·h·w], in [-1, 1]) that hold a square of side×side pixels
+// all within tol of 0, mid-grey: the mark a cutout leaves (DiffAugment's cutout sets a square to 0), which no
+// MNIST digit has (its background is -1, its strokes up to +1). A G that learnt to draw the augmentation (D saw
+// every real image cut out and no generated one) draws such squares.
+func FlatSquareShare(images []float32, n, h, w, side int, tol float64) float64 {
+	hits := 0
+	for k := range n {
+		img := images[k*h*w : (k+1)*h*w]
+		// run[i·w+j]: the grey pixels ending at (i, j) along its row; a square is side rows running side long.
+		run := make([]int, h*w)
+		for i := range h {
+			for j := range w {
+				if math.Abs(float64(img[i*w+j])) <= tol {
+					run[i*w+j] = 1
+					if j > 0 {
+						run[i*w+j] += run[i*w+j-1]
+					}
+				}
+			}
+		}
+		found := false
+		for j := side - 1; j < w && !found; j++ {
+			rows := 0
+			for i := range h {
+				if run[i*w+j] >= side {
+					rows++
+					if rows >= side {
+						found = true
+						break
+					}
+				} else {
+					rows = 0
+				}
+			}
+		}
+		if found {
+			hits++
+		}
+	}
+	return float64(hits) / float64(n)
+}

@@ -308,3 +308,28 @@ func TestCheckerboardShare(t *testing.T) {
 		}
 	}
 }
+
+// TestFlatSquareShare: of three 6×6 images, one with a grey 3×3 square, one with a grey 3×2 patch (not a square of
+// 3) and one all black, one holds a 3×3 square.
+func TestFlatSquareShare(t *testing.T) {
+	imgs := make([]float32, 3*36)
+	for i := range imgs {
+		imgs[i] = -1
+	}
+	for i := 1; i < 4; i++ {
+		for j := 2; j < 5; j++ {
+			imgs[i*6+j] = 0.01 // the first image's square
+		}
+	}
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 2; j++ {
+			imgs[36+i*6+j] = 0 // the second image's patch, two wide
+		}
+	}
+	if got := FlatSquareShare(imgs, 3, 6, 6, 3, 0.05); math.Abs(got-1.0/3) > 1e-12 {
+		t.Errorf("FlatSquareShare = %g, want 1/3", got)
+	}
+	if got := FlatSquareShare(imgs, 3, 6, 6, 3, 0.001); got != 0 {
+		t.Errorf("with a tolerance below the square's 0.01: %g, want 0", got)
+	}
+}
