@@ -67,6 +67,11 @@ type Report struct {
 
 	// emoji: memorisation, the mean distance (RMS over pixels, in [0, 1]) from each sample to its nearest
 	// training image, next to the same for real test images.
+	// Checkerboard is the share of the samples' variance at the frequencies of period two (eval.CheckerboardShare:
+	// the transposed convolution's artifact), RealCheckerboard the same for the real test images.
+	Checkerboard     float64 `json:"checkerboard"`
+	RealCheckerboard float64 `json:"real_checkerboard"`
+
 	NearestTrain     float64 `json:"nearest_train,omitempty"`
 	RealNearestTrain float64 `json:"real_nearest_train,omitempty"`
 
@@ -165,7 +170,9 @@ func EvaluateDrawer(d Drawer, dataset string, o EvalOptions) (*Report, error) {
 		return nil, err
 	}
 	real := set.ImagesFloat(idx)
-	rep := &Report{Dataset: dataset, Samples: len(idx), Evaluator: o.EvalDir}
+	rep := &Report{Dataset: dataset, Samples: len(idx), Evaluator: o.EvalDir,
+		Checkerboard:     eval.CheckerboardShare(samples, len(idx), set.Height, set.Width, set.Channels),
+		RealCheckerboard: eval.CheckerboardShare(real, len(idx), set.Height, set.Width, set.Channels)}
 	if cm, ok := test.(*captions.Set); ok {
 		clf, err := eval.LoadClassifier(o.Backend, "mnist")
 		if err != nil {

@@ -149,6 +149,7 @@ func (r *Report) WriteMeasures(w io.Writer) {
 		fmt.Fprintf(w, " (real images of one digit and colour: %.3f)", r.RealDiversity)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  checkerboard (share of the variance at period two): samples %.4f, real images %.4f\n", r.Checkerboard, r.RealCheckerboard)
 	if r.NearestTrain > 0 {
 		fmt.Fprintf(w, "  nearest training image (RMS pixel distance): samples %.3f, real test images %.3f\n", r.NearestTrain, r.RealNearestTrain)
 	}
