@@ -157,4 +157,18 @@ func TestResizeUpsample(t *testing.T) {
 	if k := store.GetVariable("/g/up/weights").Shape().Dimensions; k[0] != 3 || k[2] != 4 || k[3] != 5 {
 		t.Errorf("resize-convolution kernel %v, want [3 3 4 5]", k)
 	}
+	// The gradients with respect to the input and to the kernel are those of upsample-then-convolve too (the
+	// layer is computed as a transposed convolution of a 4×4 kernel made from the 3×3 one).
+	grads := model.MustCallOnce(b, store, func(scope *model.Scope, x *graph.Node) *graph.Node {
+		y := ConvTranspose2D(scope.In("g").In("up"), x, 5).Kernel(4).Stride(2).UseBias(false).Done()
+		kv := store.GetVariable("/g/up/weights").NodeValue(x.Graph())
+		ref := Convolve(Upsample(x, 2), kv, ConvOptions{})
+		c := graph.Sin(graph.Iota(x.Graph(), y.Shape(), 3))
+		g1 := graph.Gradient(graph.ReduceAllSum(graph.Mul(y, c)), x, kv)
+		g2 := graph.Gradient(graph.ReduceAllSum(graph.Mul(ref, c)), x, kv)
+		return graph.Add(graph.ReduceAllSum(graph.Abs(graph.Sub(g1[0], g2[0]))), graph.ReduceAllSum(graph.Abs(graph.Sub(g1[1], g2[1]))))
+	}, tensors.FromFlatDataAndDimensions(x, 2, 3, 3, 4))
+	if d := tensors.ToScalar[float32](grads); d > 1e-4 {
+		t.Errorf("the gradients differ from upsample-then-convolve's by %g in all", d)
+	}
 }
