@@ -23,7 +23,8 @@ const (
 // the conditions the step gives real images (their labels, their captions), in inference mode (no DiffAugment,
 // nothing updated). On a few thousand images D learns to tell the ones it trains on from all others: the first
 // climbs while the second falls (Karras et al. 2020, ADA, figure 1; Zhao et al. 2020, DiffAugment, figure 1).
-// Train records both in the history at every log step when the dataset has a test split.
+// Train records both in the history (at the first log step, then once per checkpoint interval) when the dataset
+// has a test split.
 type Monitor struct {
 	t           *Trainer
 	train, held *data.Sampler

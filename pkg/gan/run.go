@@ -34,7 +34,8 @@ type RunOptions struct {
 	// grid are saved as at the end; --resume goes on): a run's length on a slow machine follows a time budget.
 	Budget time.Duration
 	// NoMonitor leaves out the monitor's measures of D on training and held-out images (Monitor), which the
-	// history otherwise holds at every log step where the dataset has a test split.
+	// history otherwise holds at the first log step and once per checkpoint interval, where the dataset has a
+	// test split.
 	NoMonitor bool
 	// Stored, with Resume, is the run's config.json as the caller read it (ReadStoredConfig), so that it is read
 	// once; nil reads it here.
@@ -178,6 +179,7 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 	}
 	// D's verdicts on training and held-out images go into the history where the data has a held-out split.
 	var monitor *Monitor
+	monitored := int64(-1) // the step measured last
 	if test, err := data.Load(cfg.Dataset, "test"); err == nil && opts.Set == nil && t.sampler != nil && !opts.NoMonitor {
 		if monitor, err = NewMonitor(t, test); err != nil {
 			warn(fmt.Sprintf("no monitor of D: %s", firstLine(err)))
@@ -194,7 +196,10 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, opts RunOptions) 
 		Add:  func(a, m MetricsEntry) MetricsEntry { return a.plus(m) },
 		Mean: func(a MetricsEntry, n int, step int64) MetricsEntry { return a.scaled(1/float64(n), step) },
 		Log: func(e MetricsEntry) {
-			if monitor != nil { // D on training and on held-out images, for the history
+			// D on training and on held-out images, for the history: at the first log step and then once per
+			// checkpoint interval (the monitor's graph is compiled anew for the weights it measures).
+			if monitor != nil && (monitored < 0 || e.Step-monitored >= int64(cfg.CheckpointEvery)) {
+				monitored = e.Step
 				train, held, err := monitor.Measure()
 				if err != nil {
 					warn(fmt.Sprintf("the monitor stops: %s", firstLine(err)))
