@@ -5,7 +5,11 @@
 # The notebooks run to the end even past a failing cell (so the saved copy shows GoNB's compiler or panic
 # message); scripts/check_notebook.py then fails on any error output, and unless each executed notebook holds at
 # least the number of figures (image/png or image/svg+xml outputs, or HTML embedding one) its metadata
-# "ganbook": {"min_figures": N} asks for. Executed copies are left in $NOTEBOOK_OUT (default a temp folder).
+# "ganbook": {"min_figures": N} asks for. In the chapters (metadata "ganbook": {"prose_numbers": true}) it also
+# fails when the prose quotes a number no output prints (tagged <!--out-->) or an untagged measurement: see
+# scripts/check_notebook.py. Before executing anything it runs the checker's own tests
+# (scripts/test_check_notebook.py) and the prose rules on the unexecuted notebooks, which fail in a second.
+# Executed copies are left in $NOTEBOOK_OUT (default a temp folder).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -25,6 +29,14 @@ timeout_s="${NOTEBOOK_TIMEOUT:-900}" # per cell
 notebooks=("$@")
 if [ ${#notebooks[@]} -eq 0 ]; then
 	notebooks=(notebooks/*.ipynb)
+fi
+if ! python3 "$root/scripts/test_check_notebook.py" >"$out/check_notebook.test.log" 2>&1; then
+	echo "FAIL scripts/test_check_notebook.py (the checker's tests):"
+	tail -n 40 "$out/check_notebook.test.log"
+	exit 1
+fi
+if ! python3 "$root/scripts/check_notebook.py" --prose "${notebooks[@]}"; then
+	exit 1
 fi
 failed=0
 for nb in "${notebooks[@]}"; do

@@ -9,8 +9,9 @@
 //   - classifier.go: the Classifier, a CNN of 455k parameters (Network), TrainClassifier, Predict and Accuracy.
 //   - checkpoint.go: Save (atomic), LoadClassifier (the weights embedded from weights/<dataset>/) and
 //     LoadClassifierDir.
-//   - scores.go: Scores, Classifier.Score and ReferenceScores, and the pure functions InceptionScore and
-//     FrechetDistance, usable on any probabilities or features (in notebooks, say).
+//   - scores.go: Scores, Classifier.Score and ReferenceScores, and the pure functions InceptionScore,
+//     FrechetDistance, KernelDistance and TotalVariance, usable on any probabilities or features (in notebooks,
+//     say).
 //   - linalg.go: the symmetric eigendecomposition (Jacobi) and matrix square root behind FrechetDistance.
 //   - assign.go: scores of labelled samples: Classifier.ConditionalScores (conditional GANs: accuracy and
 //     Fréchet distance per requested class) and Classifier.CodeAccuracy (InfoGAN: how well a categorical code

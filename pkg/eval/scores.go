@@ -111,7 +111,23 @@ func FrechetDistance(a, b [][]float64) (float64, error) {
 	return frechet(sa, sb), nil
 }
 
-// featureStats are the sample mean and covariance (n-1 denominator) of n vectors of dimension dim.
+// TotalVariance is Tr(Σ), the sum of the variances (n-1 denominator) of the rows' coordinates: the scale of a
+// feature space. A Fréchet distance inherits it: it is at most ||μa-μb||² + Tr(Σa) + Tr(Σb), so 10 on the MNIST
+// classifier's features and 0.03 on an encoder's unit vectors say nothing about each other until each is set
+// against the total variance of real images in its own space (and against real images compared with real
+// images at the same n: FrechetDistance is biased upwards at small n).
+func TotalVariance(rows [][]float64) (float64, error) {
+	s, err := statsOf(rows)
+	if err != nil {
+		return 0, errors.WithMessage(err, "eval: TotalVariance")
+	}
+	var tr float64
+	for j := range s.dim {
+		tr += s.cov[j*s.dim+j]
+	}
+	return tr, nil
+}
+
 // KernelDistance is the Kernel Inception Distance (Bińkowski et al. 2018, "Demystifying MMD GANs", arXiv
 // 1801.01401, section 4) on any features: the unbiased estimate of the squared maximum mean discrepancy between
 // the two sets with the cubic polynomial kernel k(x, y) = (xᵀy/d + 1)³, d the features' size,
@@ -160,6 +176,7 @@ func KernelDistance(a, b [][]float64) (float64, error) {
 	return mmd, nil
 }
 
+// featureStats are the sample mean and covariance (n-1 denominator) of n vectors of dimension dim.
 type featureStats struct {
 	n, dim int
 	mean   []float64

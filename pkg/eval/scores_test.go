@@ -333,3 +333,15 @@ func TestFlatSquareShare(t *testing.T) {
 		t.Errorf("with a tolerance below the square's 0.01: %g, want 0", got)
 	}
 }
+
+func TestTotalVariance(t *testing.T) {
+	// The corners of a square of side 2: each coordinate is 0 twice and 2 twice, a variance of 4·1/(4-1) = 4/3
+	// with the n-1 denominator; two coordinates, 8/3.
+	got, err := TotalVariance([][]float64{{0, 0}, {2, 0}, {0, 2}, {2, 2}})
+	if err != nil || math.Abs(got-8.0/3) > 1e-12 {
+		t.Errorf("TotalVariance(square) = %v, %v; want 8/3", got, err)
+	}
+	if _, err := TotalVariance([][]float64{{1, 2}}); err == nil {
+		t.Error("TotalVariance of one vector gave no error")
+	}
+}

@@ -34,7 +34,9 @@
 // (c) d normal variables mapped through a function reach any d-dimensional distribution. In 1-D the map is
 // explicit: x = F⁻¹(Φ(z)) (TransportMap1D; Mixture1D inverts its CDF by bisection), and a GAN with
 // NoiseDim = 1 learns a map close to it or to its mirror F⁻¹(1 - Φ(z)) (GAN.GenerateFrom on a grid of z). In 2-D
-// the GAN learns to send N(0, I₂) to a ring of Gaussians (Ring2D).
+// the map is explicit too, coordinate by coordinate with conditional CDFs (TransportMap2D, the Knothe-Rosenblatt
+// map onto Ring2D or Grid2D), and the GAN learns to send N(0, I₂) to a ring of Gaussians (Ring2D);
+// SlicedWasserstein measures how far either lands from the data.
 //
 // (d) During training the generated points move toward the data: GAN.Train calls back with snapshots of points
 // generated from the same fixed noise, and MeanDistanceToModes measures how far they are from the data.
@@ -49,7 +51,11 @@
 // sharpens the modes G does cover.
 //
 // For 1-D samples, Wasserstein1D, KS2 and KS1 compare distributions, and KDE1D and Histogram1D estimate
-// densities.
+// densities; SlicedWasserstein compares samples in any dimension.
+//
+// (f) The divergence behind the variational bounds (the tutorial's appendix, trick 2): D_KL(P ‖ Q) = H(P, Q) −
+// H(P) ≥ 0, with Entropy, CrossEntropy and KL for discrete distributions, Entropy1D, CrossEntropy1D and KL1D for
+// densities, and GaussianKL's closed form to check them.
 //
 // # Usage
 //
