@@ -13,6 +13,11 @@ among the figures scripts/check_notebook.py counts; negative counts from the end
 from Debian's libjs-mathjax, copied into OUT_DIR/mathjax (only the parts the TeX-AMS_CHTML-full configuration
 loads), and require.js from libjs-requirejs into OUT_DIR/static: the pages load nothing from the network.
 
+The graded assignments (notebooks/assignments/*.ipynb, next to the chapters) are rendered as they are handed
+out, unexecuted, to OUT_DIR/assignment-<name>.html, with the notebook itself in OUT_DIR/assignments/ to
+download; the index lists them after the chapters, and a chapter's link to one (href="assignments/dcgan.ipynb",
+which works in Jupyter) is pointed at its page.
+
 Needs nbconvert (Debian's jupyter-nbconvert); run it with the Python that runs Jupyter.
 """
 import base64
@@ -82,6 +87,9 @@ ol.chapters figure img {{ max-width: 280px; max-height: 280px; border: 1px solid
 ol.chapters h2 {{ margin: 0 0 0.3em 0; font-size: 1.3em; }}
 ol.chapters a {{ color: #1a5fb4; text-decoration: none; }}
 ol.chapters a:hover {{ text-decoration: underline; }}
+ul.assignments {{ padding-left: 1.2em; }}
+ul.assignments li {{ margin: 0.6em 0; }}
+ul.assignments a {{ color: #1a5fb4; text-decoration: none; }}
 footer {{ color: #666; font-size: 0.9em; border-top: 1px solid #d8dde3; padding-top: 1em; }}
 </style>
 </head>
@@ -92,6 +100,13 @@ number below came out of the Go code shown with it. To run them yourself: <code>
 <ol class="chapters">
 {items}
 </ol>
+<h2 id="assignments">Graded assignments</h2>
+<p class="lead">Each assignment asks for the functions of one chapter, checked by <code>%test</code> cells as you
+go and graded by <code>ganbook grade</code>. Open the notebook in Jupyter (<code>make jupyter</code>, folder
+<code>assignments/</code>) to work on it.</p>
+<ul class="assignments">
+{assignments}
+</ul>
 <footer>Built by <code>make book</code> from the executed notebooks in <code>{executed}</code>.</footer>
 </body>
 </html>
@@ -189,6 +204,36 @@ def heading_and_summary(nb, want=250, most=600):
     return None, ""
 
 
+ASSIGNMENT_TEMPLATE = """<li><a href="{page}">{title}</a> (<a href="{download}" download>the notebook</a>):
+{summary}</li>"""
+
+
+def assignment_pages(sources):
+    """The graded assignments beside the chapters: [(path, stem)] of notebooks/assignments/*.ipynb, sorted by
+    their number (the "Assignment N" of their heading)."""
+    if not sources:
+        return []
+    folder = os.path.join(os.path.dirname(sources[0]), "assignments")
+    if not os.path.isdir(folder):
+        return []
+    found = []
+    for name in os.listdir(folder):
+        if name.endswith(".ipynb"):
+            path = os.path.join(folder, name)
+            heading, _ = heading_and_summary(nbformat.read(path, as_version=4))
+            m = re.search(r"Assignment (\d+)", heading or "")
+            found.append((int(m.group(1)) if m else 999, path, name[:-len(".ipynb")]))
+    return [(path, stem) for _, path, stem in sorted(found)]
+
+
+def point_links(body, names):
+    """Links to a notebook of the book go to its page; links to an assignment to its page."""
+    body = re.sub(r'href="(\d\d_[\w-]+\.ipynb)(#[^"]*)?"',
+                  lambda m: 'href="%s%s"' % (names.get(m.group(1), m.group(1)), m.group(2) or ""), body)
+    return re.sub(r'href="(?:\.\./)?assignments/([\w-]+)\.ipynb(#[^"]*)?"',
+                  lambda m: 'href="assignment-%s.html%s"' % (m.group(1), m.group(2) or ""), body)
+
+
 def nav(pages, i):
     def link(j, cls, arrow_before, arrow_after):
         if j < 0 or j >= len(pages):
@@ -247,9 +292,7 @@ def main(executed, out, sources):
     items = []
     for i, p in enumerate(pages):
         body, _ = exporter.from_notebook_node(p["nb"], resources={"metadata": {"name": p["title"]}})
-        # Links to a notebook of the book go to its page.
-        body = re.sub(r'href="(\d\d_[\w-]+\.ipynb)(#[^"]*)?"',
-                      lambda m: 'href="%s%s"' % (names.get(m.group(1), m.group(1)), m.group(2) or ""), body)
+        body = point_links(body, names)
         bar = nav(pages, i)
         body = body.replace("</head>", NAV_CSS + "</head>", 1)
         body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + bar, body, count=1)
@@ -272,10 +315,30 @@ def main(executed, out, sources):
                 p["page"], fig_path, html.escape(p["title"], quote=True))
         items.append(ITEM_TEMPLATE.format(figure=figure, page=p["page"], title=html.escape(p["title"]),
                                           summary=html.escape(p["summary"])))
+    assignments = []
+    os.makedirs(os.path.join(out, "assignments"), exist_ok=True)
+    up = '<nav class="ganbook-nav"><span class="prev"></span><span class="up"><a href="index.html#assignments" ' \
+         'rel="contents">Contents</a></span><span class="next"></span></nav>'
+    for path, stem in assignment_pages(sources):
+        nb = nbformat.read(path, as_version=4)
+        title, summary = heading_and_summary(nb, want=120)  # its first paragraph
+        title = title or stem
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        body = point_links(body, names)
+        body = body.replace("</head>", NAV_CSS + "</head>", 1)
+        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + up, body, count=1)
+        body = body.replace("</body>", up + "\n</body>", 1)
+        page = "assignment-%s.html" % stem
+        with open(os.path.join(out, page), "w", encoding="utf-8") as f:
+            f.write(body)
+        shutil.copyfile(path, os.path.join(out, "assignments", stem + ".ipynb"))
+        assignments.append(ASSIGNMENT_TEMPLATE.format(page=page, title=html.escape(title),
+                                                      download="assignments/%s.ipynb" % stem,
+                                                      summary=html.escape(summary)))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
         f.write(INDEX_TEMPLATE.format(title="ganbook: GANs in Go, on GoMLX", items="\n".join(items), mathjax=MATHJAX_URL,
-                                      executed=html.escape(executed)))
-    print("book: %d chapters in %s/index.html" % (len(pages), out))
+                                      executed=html.escape(executed), assignments="\n".join(assignments)))
+    print("book: %d chapters and %d assignments in %s/index.html" % (len(pages), len(assignments), out))
 
 
 if __name__ == "__main__":

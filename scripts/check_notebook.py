@@ -23,8 +23,8 @@ Prose numbers (in notebooks whose metadata says "ganbook": {"prose_numbers": tru
   "Exercises" heading.
 - Any other decimal number (3.5, 0.012) or percentage (94%) in the prose fails the check: a measurement the
   prose quotes without saying where it comes from. Not prose: code blocks and `code`, $math$ and $$math$$,
-  link targets, HTML tags; version numbers (0.28.16), arXiv identifiers (1605.05396) and section numbers
-  ("section 7.2") are not measurements.
+  link targets, HTML tags; version numbers (0.28.16), arXiv identifiers (1605.05396), section numbers
+  ("section 7.2") and names' numbers (Apache-2.0) are not measurements.
 """
 import html
 import json
@@ -80,7 +80,8 @@ TAG = re.compile(r"<!--\s*(out|fixed|expected)(?::\s*([\w.-]+))?\s*-->")
 # A number: digits with optional thousands separators and decimals, not inside a word or another number.
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)((?:\.\d+)*)(?![\w])(\s*%)?")
 NOT_A_MEASUREMENT_BEFORE = re.compile(
-    r"(?:arXiv|[Ss]ections?|§|Table|Figure|[Ff]ig\.|[Ee]q\.|Lemma|Theorem|Proposition|[Cc]hapter|v|version)\s*$")
+    r"(?:(?:arXiv|[Ss]ections?|§|Table|Figure|[Ff]ig\.|[Ee]q\.|Lemma|Theorem|Proposition|[Cc]hapter|v|version)\s*"
+    r"|[A-Za-z]-)$")  # the last: a name's number, Apache-2.0
 
 
 def normalise(text):

@@ -95,7 +95,7 @@ class CheckNotebookTest(unittest.TestCase):
     def test_not_prose(self):
         md = ("Code `lr = 0.5`, math $\\sigma = 0.8$ and\n$$x = 1.5$$\nand $a =\n0.25$, a [link](a/b1.5.html),\n\n"
               "    ganbook train --lr 0.0002\n\n```\nx := 3.14\n```\n"
-              "GoMLX v0.28.16, Go 1.27.3, arXiv 1605.05396, section 7.2, chapter 02, 10 steps, 3σ, pix2pix, 7×7×128.")
+              "GoMLX v0.28.16, Go 1.27.3, arXiv 1605.05396, section 7.2, chapter 02, 10 steps, 3σ, pix2pix, 7×7×128, Apache-2.0.")
         self.assertPasses(notebook(md))
 
     def test_expected_only_in_exercises(self):
