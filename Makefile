@@ -73,11 +73,13 @@ jupyter: kernel
 	fi
 
 # Executes every notebook headless and checks its figures (scripts/test_notebooks.sh); NOTEBOOKS=path runs one.
+# Chapter 07 reads the emoji data: fetched first (2 s, or nothing when it is there).
 # The executed copies go to $(NOTEBOOK_OUT), where `make book` finds them.
 NOTEBOOKS ?=
 BOOK_DIR ?= book
 NOTEBOOK_OUT ?= $(BOOK_DIR)/executed
-test-notebooks: kernel
+test-notebooks: build kernel
+	./$(BIN) data fetch emoji >/dev/null
 	NOTEBOOK_OUT=$(NOTEBOOK_OUT) ./scripts/test_notebooks.sh $(NOTEBOOKS)
 
 # The course assignments: the committed student copies are what the masters make (ganbook assign --check), and
@@ -89,7 +91,8 @@ test-assignments: build kernel
 
 # The course as static HTML pages in $(BOOK_DIR)/ (index.html first): the executed notebooks (run again only
 # where missing or out of date), formulas by a local copy of Debian's MathJax, nothing from the network.
-book: kernel
+book: build kernel
+	./$(BIN) data fetch emoji >/dev/null
 	BOOK_DIR=$(BOOK_DIR) NOTEBOOK_OUT=$(NOTEBOOK_OUT) ./scripts/build_book.sh
 
 # The book's pages and `make jupyter` opened in headless Chromium (scripts/test_book.py); screenshots go beside

@@ -27,8 +27,14 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}" GOEXPERIMENT="${GOEXPERIMENT:-simd
 #   ca-certificates         the go command's downloads (toolchain, modules) over TLS
 #   bubblewrap              the sandbox `ganbook grade` runs the submissions' code in (bwrap; pkg/grade's doc has the
 #                           threat model), with util-linux's prlimit and setpriv, which every Debian system has
+#   unicode-cldr-core       the emoji captions' English keywords (`ganbook data fetch emoji`, which chapter 07 needs)
+#   npm                     the emoji images (`npm pack emoji-datasource-google@16.0.0`), only where no npm is on the
+#                           PATH already (a Node.js install from elsewhere brings its own)
 packages=(dataset-fashion-mnist make jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient
-	libjs-mathjax fonts-mathjax libjs-requirejs chromium fonts-dejavu-core ca-certificates bubblewrap)
+	libjs-mathjax fonts-mathjax libjs-requirejs chromium fonts-dejavu-core ca-certificates bubblewrap unicode-cldr-core)
+if ! command -v npm >/dev/null; then
+	packages+=(npm)
+fi
 
 if [ "${GANBOOK_SKIP_APT:-0}" != 1 ]; then
 	if ! command -v dpkg-query >/dev/null; then
