@@ -160,9 +160,9 @@ func runBenchFamilies(args []string, stdout io.Writer) error {
 		if *asJSON {
 			return printJSON(stdout, rep)
 		}
-		fmt.Fprintf(stdout, "backend: %s; a step is d_steps D updates and one G update, median of %d\n", rep.Backend, *steps)
+		fmt.Fprintf(stdout, "backend: %s; a step is d_steps D updates and one G update, median of %d; peak: the process's resident memory\n", rep.Backend, *steps)
 		for _, f := range rep.Families {
-			fmt.Fprintf(stdout, "  %-40s %-9s batch %3d %8.1f ms/step %7.2f steps/s\n", f.Run, f.Family, f.Batch, f.MSPerStep, f.StepsPerSec)
+			fmt.Fprintf(stdout, "  %-40s %-9s batch %3d %8.1f ms/step %7.2f steps/s%s\n", f.Run, f.Family, f.Batch, f.MSPerStep, f.StepsPerSec, peakText(f.PeakMiB))
 		}
 		return nil
 	}
@@ -182,9 +182,17 @@ func runBenchFamilies(args []string, stdout io.Writer) error {
 	if *asJSON {
 		return printJSON(stdout, rep)
 	}
-	fmt.Fprintf(stdout, "backend: %s; a step is d_steps D updates and one G update, batch %d, median of %d\n", rep.Backend, *batch, *steps)
+	fmt.Fprintf(stdout, "backend: %s; a step is d_steps D updates and one G update, batch %d, median of %d; peak: the process's resident memory\n", rep.Backend, *batch, *steps)
 	for _, f := range rep.Families {
-		fmt.Fprintf(stdout, "  %-15s %8.1f ms/step %7.2f steps/s\n", f.Family, f.MSPerStep, f.StepsPerSec)
+		fmt.Fprintf(stdout, "  %-15s %8.1f ms/step %7.2f steps/s%s\n", f.Family, f.MSPerStep, f.StepsPerSec, peakText(f.PeakMiB))
 	}
 	return nil
+}
+
+// peakText is a family's peak memory as the tables print it ("" where it was not measured).
+func peakText(mib float64) string {
+	if mib <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("   peak %6.0f MiB", mib)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -199,6 +200,9 @@ func TestRunFamilies(t *testing.T) {
 	for _, f := range rep.Families {
 		if f.MSPerStep <= 0 || f.StepsPerSec <= 0 || f.Batch != 4 {
 			t.Errorf("%+v", f)
+		}
+		if runtime.GOOS == "linux" && f.PeakMiB <= 0 {
+			t.Errorf("%s: no peak memory measured (%+v)", f.Family, f)
 		}
 	}
 	if _, err := RunFamilies(b, 0, 0, 1); err == nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -29,6 +30,30 @@ type FamilyStep struct {
 	DSteps      int     `json:"d_steps"`
 	MSPerStep   float64 `json:"ms_per_step"` // median, a step being DSteps D updates and one G update
 	StepsPerSec float64 `json:"steps_per_sec"`
+	// PeakMiB is the process's peak resident memory while the step was built and timed, in MiB (Linux only, 0
+	// elsewhere): what was already held (the datasets) included, earlier families' garbage returned first.
+	PeakMiB float64 `json:"peak_mib,omitempty"`
+}
+
+// peakMeter measures the peak resident memory of what runs between its start and its read.
+type peakMeter struct{ ok bool }
+
+// startPeak returns the garbage to the system and starts the peak from what the process holds now.
+func startPeak() peakMeter {
+	debug.FreeOSMemory()
+	return peakMeter{ok: resetPeakRSS() == nil}
+}
+
+// MiB is the peak since startPeak, in MiB; 0 where it cannot be measured.
+func (m peakMeter) MiB() float64 {
+	if !m.ok {
+		return 0
+	}
+	b, err := peakRSS()
+	if err != nil {
+		return 0
+	}
+	return float64(b) / (1 << 20)
 }
 
 // FamiliesReport is what `ganbook bench families --json` prints.
@@ -164,6 +189,7 @@ func timeFamily(b compute.Backend, name string, cfg gan.Config, sets map[string]
 		}
 		sets[cfg.Dataset] = set
 	}
+	peak := startPeak()
 	t, err := gan.NewTrainer(b, cfg, set)
 	if err != nil {
 		return nil, FamilyStep{}, errors.WithMessagef(err, "bench: %s", name)
@@ -180,11 +206,13 @@ func timeFamily(b compute.Backend, name string, cfg gan.Config, sets map[string]
 	}
 	slices.Sort(times)
 	med := times[len(times)/2]
-	return t, FamilyStep{Family: name, Batch: cfg.BatchSize, DSteps: cfg.DSteps, MSPerStep: ms(med), StepsPerSec: 1 / med.Seconds()}, nil
+	return t, FamilyStep{Family: name, Batch: cfg.BatchSize, DSteps: cfg.DSteps, MSPerStep: ms(med), StepsPerSec: 1 / med.Seconds(),
+		PeakMiB: peak.MiB()}, nil
 }
 
 // timeEncoder times the text encoder's training step (the char-CNN-RNN and the baseline, both encoders).
 func timeEncoder(b compute.Backend, cfg textenc.Config, warmup, steps int) (FamilyStep, error) {
+	peak := startPeak()
 	e, err := textenc.New(b, cfg)
 	if err != nil {
 		return FamilyStep{}, err
@@ -201,5 +229,6 @@ func timeEncoder(b compute.Backend, cfg textenc.Config, warmup, steps int) (Fami
 	}
 	slices.Sort(times)
 	med := times[len(times)/2]
-	return FamilyStep{Family: textenc.Kind, Batch: cfg.BatchSize, DSteps: 0, MSPerStep: ms(med), StepsPerSec: 1 / med.Seconds()}, nil
+	return FamilyStep{Family: textenc.Kind, Batch: cfg.BatchSize, DSteps: 0, MSPerStep: ms(med), StepsPerSec: 1 / med.Seconds(),
+		PeakMiB: peak.MiB()}, nil
 }
