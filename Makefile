@@ -6,7 +6,7 @@ export GOEXPERIMENT := simd
 GO ?= go
 BIN := bin/ganbook
 
-.PHONY: all build demo setup test check-fmt vet unit kernel jupyter test-notebooks test-assignments book test-book bench bench-dcgan \
+.PHONY: all build demo setup test check-fmt vet unit kernel jupyter test-notebooks test-assignments test-lab book test-book bench bench-dcgan \
 	bench-go fuzz clean
 
 all: build
@@ -38,8 +38,9 @@ demo: build
 
 # The test command sets itself up (`make setup`), then runs formatting, go vet, every package's tests (offline,
 # CPU), every notebook executed on the GoNB kernel (installed first), and the book built from the executed
-# notebooks and checked in headless Chromium, with `make jupyter` opened there too. Make runs these in order.
-test: setup check-fmt vet unit test-notebooks test-assignments test-book
+# notebooks and checked in headless Chromium, with `make jupyter` opened there too, and the GAN lab driven in
+# Chromium (test-lab). Make runs these in order.
+test: setup check-fmt vet unit test-notebooks test-assignments test-book test-lab
 
 # What the tests need, installed only where missing (scripts/setup_test_deps.sh): Debian's packages (apt-get as
 # root, or `sudo -n`; otherwise it stops with the command to run), the pinned Go toolchain and the Go modules.
@@ -88,6 +89,12 @@ test-notebooks: build kernel
 test-assignments: build kernel
 	./$(BIN) assign --check
 	NOTEBOOK_OUT=$(NOTEBOOK_OUT) ./scripts/test_notebooks.sh assignments/*/master.ipynb
+
+# The GAN lab (pkg/lab, chapter 08) in a real browser: a Jupyter server on 127.0.0.1, the lab notebook opened in
+# Debian's Chromium by npm's playwright-core (pinned, installed into a temporary folder), play, pause and a slider
+# checked, frames/s printed, screenshots into docs/lab/ (scripts/test_lab.sh).
+test-lab: build kernel
+	./scripts/test_lab.sh
 
 # The course as static HTML pages in $(BOOK_DIR)/ (index.html first): the executed notebooks (run again only
 # where missing or out of date), formulas by a local copy of Debian's MathJax, nothing from the network.

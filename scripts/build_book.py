@@ -268,6 +268,17 @@ def copy_mathjax(out):
     shutil.copyfile(REQUIREJS_SRC, os.path.join(static, "require.min.js"))
 
 
+def drop_kernel_scripts(nb):
+    """Removes the outputs that are GoNB's connection to a live kernel (the comms script its widgets install,
+    which opens a WebSocket to the Jupyter server): in a static page there is no kernel, and the book asks for
+    nothing outside itself. The widgets' inert HTML stays, with the figures the cell drew."""
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs
+                            if not ("gonb_comm" in joined(o.get("data", {}).get("text/html", ""))
+                                    and "<script" in joined(o.get("data", {}).get("text/html", "")))]
+
+
 def main(executed, out, sources):
     os.makedirs(os.path.join(out, "figures"), exist_ok=True)
     copy_mathjax(out)
@@ -283,6 +294,7 @@ def main(executed, out, sources):
         stem = name[:-len(".ipynb")]
         path = os.path.join(executed, name)
         nb = nbformat.read(path, as_version=4)
+        drop_kernel_scripts(nb)
         meta = nb.metadata.get("ganbook", {})
         heading, summary = heading_and_summary(nb)
         pages.append({"nb": nb, "stem": stem, "name": name, "page": stem + ".html",
