@@ -71,13 +71,15 @@ if [ "$(id -u)" = 0 ]; then as_root=(--allow-root); fi
 nice -n 15 jupyter notebook --no-browser --ip=127.0.0.1 --port="$port" --$app.token="$token" \
 	--notebook-dir="$site" "${as_root[@]}" >"$work/jupyter.log" 2>&1 &
 server_pid=$!
+# up: the server answers its status API (python3's urllib: no curl needed).
+up() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "http://127.0.0.1:$port/api/status?token=$token" >/dev/null 2>&1; }
 for _ in $(seq 1 60); do
-	if curl -fsS "http://127.0.0.1:$port/api/status?token=$token" >/dev/null 2>&1; then
+	if up; then
 		break
 	fi
 	sleep 1
 done
-if ! curl -fsS "http://127.0.0.1:$port/api/status?token=$token" >/dev/null 2>&1; then
+if ! up; then
 	echo "test_lab: the Jupyter server did not start; its log:" >&2
 	tail -n 30 "$work/jupyter.log" >&2
 	exit 1
