@@ -114,6 +114,10 @@ func runBenchDCGAN(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "peer: not run: %s\n", rep.PeerError)
 		return nil
 	}
+	if *peer == "" || rep.PeerMSPerStep <= 0 { // --peer "": no PyTorch figure, so no ratio
+		fmt.Fprintln(stdout, "peer: skipped (--peer \"\")")
+		return nil
+	}
 	fmt.Fprintf(stdout, "PyTorch: %.1f ms/step\nratio ganbook/PyTorch: %.2f (target <= 0.75)\n", rep.PeerMSPerStep, rep.Ratio)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/ganbook/ganbook/pkg/bench"
@@ -42,5 +43,21 @@ func TestBenchConvJSON(t *testing.T) {
 	}
 	if rep.MatMulGFLOPS <= 0 || rep.MatMulCores <= 0 || rep.Cores <= 0 || rep.Generator.Cores <= 0 {
 		t.Errorf("missing GFLOP/s or cores: %+v", rep)
+	}
+}
+
+// TestBenchDCGANWithoutPeer: with --peer "" the DCGAN bench prints ganbook's step and says the peer was skipped,
+// with no PyTorch figure and no ratio (which would be 0).
+func TestBenchDCGANWithoutPeer(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"bench", "dcgan", "--peer", "", "--batch", "4", "--steps", "1"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if !strings.Contains(s, "ganbook: ") || !strings.Contains(s, `peer: skipped (--peer "")`) {
+		t.Errorf("bench dcgan --peer \"\" printed:\n%s\nwant ganbook's step and the peer skipped", s)
+	}
+	if strings.Contains(s, "PyTorch") || strings.Contains(s, "ratio") {
+		t.Errorf("bench dcgan --peer \"\" printed a PyTorch figure or a ratio:\n%s", s)
 	}
 }
