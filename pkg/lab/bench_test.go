@@ -2,14 +2,18 @@
 
 package lab
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ganbook/ganbook/internal/testenv"
+)
 
 // The Lab's speed with its default settings, the numbers behind the targets (the 2-D view at 20 frames
 // a second, MNIST at 5 steps a second): go test -run '^$' -bench . ./pkg/lab/
 // The MNIST benchmarks need MNIST in the module cache (pkg/data) and are skipped without it.
 
 func benchLab(b *testing.B, data string) *Lab {
-	l, err := New(testBackend(b), DefaultSettings(data))
+	l, err := New(testenv.Backend(b), DefaultSettings(data))
 	if err != nil {
 		b.Skip(err)
 	}

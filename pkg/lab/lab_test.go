@@ -7,20 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ganbook/ganbook/pkg/backend"
+	"github.com/ganbook/ganbook/internal/testenv"
 	"github.com/ganbook/ganbook/pkg/gan"
-	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
 )
-
-func testBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := backend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // small is a 2-D Lab's settings sized for tests: small networks and batches.
 func small(data string) Settings {
@@ -31,7 +21,7 @@ func small(data string) Settings {
 
 func newLab(t *testing.T, s Settings) *Lab {
 	t.Helper()
-	l, err := New(testBackend(t), s)
+	l, err := New(testenv.Backend(t), s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +80,7 @@ func TestSettingsValidate(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), "lab: ") {
 			t.Errorf("%s: Validate() = %v, want a lab: error", name, err)
 		}
-		if _, err := New(testBackend(t), s); err == nil {
+		if _, err := New(testenv.Backend(t), s); err == nil {
 			t.Errorf("%s: New accepted bad settings", name)
 		}
 	}

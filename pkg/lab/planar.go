@@ -6,10 +6,8 @@ import (
 	"github.com/ganbook/ganbook/pkg/gan"
 	"github.com/ganbook/ganbook/pkg/toy"
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // the inference graphs read best with dot-imported ops.
-	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/pkg/errors"
 )
@@ -32,7 +30,7 @@ func (f *family) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 
 // Latent is n noise vectors of the lab's distribution from seed.
 func (f *family) Latent(_ *gan.Config, n int, seed uint64) (gan.Latent, error) {
-	return gan.Latent{Z: flatten(noise(f.noise, n, f.NoiseDim, seed))}, nil
+	return gan.Latent{Z: toy.FlatPoints(noise(f.noise, n, f.NoiseDim, seed))}, nil
 }
 
 // noise draws n noise vectors of size dim from the named distribution, the same for the same seed.
@@ -142,54 +140,17 @@ func evaluate(exec *model.Exec, pts [][]float64, inDim int, outDims []int) ([][]
 				chunk[i] = pad
 			}
 		}
-		in := toTensor(chunk, inDim)
+		in := toy.PointsTensor(chunk, inDim)
 		outs, err := exec.Call(in)
 		in.MustFinalizeAll()
 		if err != nil {
 			return nil, err
 		}
 		for k, o := range outs {
-			got := fromTensor(o, outDims[k])
+			got := toy.TensorPoints(o, outDims[k])
 			o.MustFinalizeAll()
 			res[k] = append(res[k], got[:min(evalChunk, len(pts)-start)]...)
 		}
 	}
 	return res, nil
-}
-
-// toTensor packs points of dimension dim into a float32 tensor [len(pts), dim].
-func toTensor(pts [][]float64, dim int) *tensors.Tensor {
-	t := tensors.FromShape(shapes.Make(dtypes.Float32, len(pts), dim))
-	tensors.MutableFlatData(t, func(flat []float32) {
-		for i, p := range pts {
-			for j := range dim {
-				flat[i*dim+j] = float32(p[j])
-			}
-		}
-	})
-	return t
-}
-
-// fromTensor unpacks a float32 tensor [N] or [N, dim] into points of dimension dim.
-func fromTensor(t *tensors.Tensor, dim int) [][]float64 {
-	flat := tensors.MustCopyFlatData[float32](t)
-	out := make([][]float64, len(flat)/dim)
-	for i := range out {
-		out[i] = make([]float64, dim)
-		for j := range dim {
-			out[i][j] = float64(flat[i*dim+j])
-		}
-	}
-	return out
-}
-
-// flatten packs points into one float32 slice.
-func flatten(pts [][]float64) []float32 {
-	var out []float32
-	for _, p := range pts {
-		for _, v := range p {
-			out = append(out, float32(v))
-		}
-	}
-	return out
 }

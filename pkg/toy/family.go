@@ -91,7 +91,7 @@ func (f *Family) Batch(scope *model.Scope, d gan.Data) gan.Batch {
 // Latent is z ~ N(0, I) for n samples (gan.Noise), or p_g's points.
 func (f *Family) Latent(_ *gan.Config, n int, seed uint64) (gan.Latent, error) {
 	if f.FixedG != nil {
-		return gan.Latent{Z: flatten(f.FixedG.Sample(n, NewRand(seed)))}, nil
+		return gan.Latent{Z: FlatPoints(f.FixedG.Sample(n, NewRand(seed)))}, nil
 	}
 	return gan.Latent{Z: tensors.MustCopyFlatData[float32](gan.Noise(n, f.NoiseDim, seed))}, nil
 }
@@ -103,7 +103,7 @@ func (f *Family) HostInputs(_ *gan.Config, b gan.HostBatch) []*tensors.Tensor {
 		return nil
 	}
 	rng := NewRand(b.Seed ^ 0x70675f67 ^ b.Keys[0]*0x9e3779b97f4a7c15)
-	return []*tensors.Tensor{toTensor(f.FixedG.Sample(b.N, rng), f.Data.Dim())}
+	return []*tensors.Tensor{PointsTensor(f.FixedG.Sample(b.N, rng), f.Data.Dim())}
 }
 
 // Source draws the real points: batch b is BatchSize points of the Distribution from a stream seeded by the run's
@@ -122,11 +122,11 @@ func (s *source) Batch(b int64) (images, labels *tensors.Tensor) {
 	rng := NewRand(s.seed ^ uint64(b+1)*0x9e3779b97f4a7c15)
 	pts := s.data.Sample(s.n, rng)
 	d := s.data.Dim()
-	return tensors.FromFlatDataAndDimensions(flatten(pts), s.n, 1, d, 1), tensors.FromShape(shapes.Make(dtypes.Int32, s.n))
+	return tensors.FromFlatDataAndDimensions(FlatPoints(pts), s.n, 1, d, 1), tensors.FromShape(shapes.Make(dtypes.Int32, s.n))
 }
 
-// flatten packs points into one float32 slice.
-func flatten(pts [][]float64) []float32 {
+// FlatPoints packs points into one float32 slice, point after point.
+func FlatPoints(pts [][]float64) []float32 {
 	var out []float32
 	for _, p := range pts {
 		for _, v := range p {

@@ -322,13 +322,13 @@ func (t *GAN) evaluate(exec *model.Exec, pts [][]float64, inDim, outDim int) ([]
 				chunk[i] = pad
 			}
 		}
-		in := toTensor(chunk, inDim)
+		in := PointsTensor(chunk, inDim)
 		outs, err := exec.Call(in)
 		finalize(in)
 		if err != nil {
 			return nil, err
 		}
-		res := fromTensor(outs[0], outDim)
+		res := TensorPoints(outs[0], outDim)
 		finalize(outs...)
 		out = append(out, res[:min(evalChunk, len(pts)-start)]...)
 	}
@@ -387,8 +387,8 @@ func softplus(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-// toTensor packs points of dimension dim into a float32 tensor [len(pts), dim].
-func toTensor(pts [][]float64, dim int) *tensors.Tensor {
+// PointsTensor packs points of dimension dim into a float32 tensor [len(pts), dim].
+func PointsTensor(pts [][]float64, dim int) *tensors.Tensor {
 	t := tensors.FromShape(shapes.Make(dtypes.Float32, len(pts), dim))
 	tensors.MutableFlatData(t, func(flat []float32) {
 		for i, p := range pts {
@@ -400,8 +400,8 @@ func toTensor(pts [][]float64, dim int) *tensors.Tensor {
 	return t
 }
 
-// fromTensor unpacks a float32 tensor [N, dim] into points.
-func fromTensor(t *tensors.Tensor, dim int) [][]float64 {
+// TensorPoints unpacks a float32 tensor [N, dim] (or [N] for dim 1) into points of dimension dim.
+func TensorPoints(t *tensors.Tensor, dim int) [][]float64 {
 	flat := tensors.MustCopyFlatData[float32](t)
 	out := make([][]float64, len(flat)/dim)
 	for i := range out {

@@ -184,12 +184,12 @@ func TestConfigValidate(t *testing.T) {
 // TestTensorRoundTrip: points go to a float32 tensor [N, d] and back.
 func TestTensorRoundTrip(t *testing.T) {
 	pts := [][]float64{{1, 2}, {3, 4.5}, {-1, 0}}
-	tt := toTensor(pts, 2)
+	tt := PointsTensor(pts, 2)
 	defer finalize(tt)
 	if d := tt.Shape().Dimensions; d[0] != 3 || d[1] != 2 {
 		t.Fatalf("shape %v", d)
 	}
-	back := fromTensor(tt, 2)
+	back := TensorPoints(tt, 2)
 	if back[1][1] != 4.5 || back[2][0] != -1 || len(tensors.MustCopyFlatData[float32](tt)) != 6 {
 		t.Errorf("round trip gave %v", back)
 	}
