@@ -272,11 +272,13 @@ def drop_kernel_scripts(nb):
     """Removes the outputs that are GoNB's connection to a live kernel (the comms script its widgets install,
     which opens a WebSocket to the Jupyter server): in a static page there is no kernel, and the book asks for
     nothing outside itself. The widgets' inert HTML stays, with the figures the cell drew."""
+    def kernel_script(out):
+        h = joined(out.get("data", {}).get("text/html", ""))
+        return "gonb_comm" in h and "<script" in h
+
     for cell in nb.cells:
         if "outputs" in cell:
-            cell.outputs = [o for o in cell.outputs
-                            if not ("gonb_comm" in joined(o.get("data", {}).get("text/html", ""))
-                                    and "<script" in joined(o.get("data", {}).get("text/html", "")))]
+            cell.outputs = [o for o in cell.outputs if not kernel_script(o)]
 
 
 def main(executed, out, sources):
